@@ -1,0 +1,50 @@
+package dev.strata.source;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A read-only repository snapshot that specs are loaded from: a folder on disk, or a Git commit.
+ * Paths are relative to the repository root, '/'-separated, with no leading slash; "" is the root.
+ */
+public interface SpecTree {
+
+    /** For messages: a folder path or "repo@commit". Never holds credentials. */
+    String describe();
+
+    /** The commit the snapshot was read at, when it came from Git. */
+    Optional<String> revision();
+
+    /** Regular files (and symlinks) below {@code folder}, recursively, sorted. Hidden folders and files are skipped. */
+    List<String> listSpecFiles(String folder) throws IOException;
+
+    /** What is at {@code path}, following symlinks only while they stay inside the tree. */
+    Resolved resolve(String path) throws IOException;
+
+    /** Bytes of a regular file, at most {@code limit} bytes; larger files fail with {@link TooLargeException}. */
+    byte[] read(String path, long limit) throws IOException;
+
+    /** The outcome of resolving a path inside the tree. */
+    sealed interface Resolved {
+        /** A regular file; {@code path} is where it really lives after following symlinks. */
+        record File(String path, long size, boolean executable) implements Resolved {
+        }
+
+        record Folder(String path) implements Resolved {
+        }
+
+        record Missing() implements Resolved {
+        }
+
+        /** The path, or a symlink on the way, leads outside the repository. */
+        record Escapes(String reason) implements Resolved {
+        }
+    }
+
+    final class TooLargeException extends IOException {
+        public TooLargeException(String path, long limit) {
+            super(path + " is larger than " + limit + " bytes");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.strata.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.strata.diag.Check;
+import dev.strata.diag.Diagnostic;
+import dev.strata.diag.Location;
+import dev.strata.diag.PropertyPath;
+import dev.strata.load.ShapeCheck;
+import dev.strata.load.YamlDocument;
+import dev.strata.spec.Kind;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Validates documents against the JSON Schemas in schemas/ (packaged into the jar). A failing
+ * keyword is turned into a Strata diagnostic: its check id comes from the "x-strata-check"
+ * annotation of the schema that failed (so the schema stays the single source of truth), else from
+ * the keyword.
+ */
+public final class SchemaValidator implements ShapeCheck {
+    public static final String SCHEMA_BASE = "https://strata.dev/schemas/v1alpha1/";
+    static final String RESOURCE_FOLDER = "dev/strata/schemas/";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Map<Kind, Schema> schemas = new EnumMap<>(Kind.class);
+    private final Map<String, JsonNode> rawSchemas = new HashMap<>();
+
+    public SchemaValidator() {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                b -> b.schemaLoader(l -> l.fetchRemoteResources(false)
+                        .schemaIdResolvers(r -> r.mapPrefix(SCHEMA_BASE, "classpath:" + RESOURCE_FOLDER))));
+        for (Kind k : Kind.values()) {
+            schemas.put(k, registry.getSchema(SchemaLocation.of(SCHEMA_BASE + k.schemaFile())));
+        }
+    }
+
+    /** The raw text of a packaged schema file, for tools and tests. */
+    public static JsonNode readSchema(String file) {
+        try (InputStream in = SchemaValidator.class.getClassLoader().getResourceAsStream(RESOURCE_FOLDER + file)) {
+            if (in == null) throw new IllegalStateException("schema " + file + " is not packaged");
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public List<Diagnostic> check(YamlDocument doc, Kind kind) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (Error e : schemas.get(kind).validate(doc.json())) out.add(toDiagnostic(doc, e));
+        return out;
+    }
+
+    private Diagnostic toDiagnostic(YamlDocument doc, Error e) {
+        PropertyPath at = PropertyPath.fromPointer(e.getInstanceLocation().toString());
+        String keyword = e.getKeyword() == null ? "" : e.getKeyword();
+        Optional<JsonNode> owner = schemaNodeOwning(e.getSchemaLocation());
+        Check check = owner.map(n -> n.path("x-strata-check").asText(null)).flatMap(Check::byId)
+                .orElseGet(() -> switch (keyword) {
+                    case "additionalProperties", "unevaluatedProperties" -> Check.SCHEMA_UNKNOWN_FIELD;
+                    case "required" -> Check.SCHEMA_REQUIRED;
+                    case "type" -> Check.SCHEMA_TYPE;
+                    case "enum", "const" -> Check.SCHEMA_ENUM;
+                    default -> Check.SCHEMA_CONSTRAINT;
+                });
+        String hint = owner.map(n -> n.path("x-strata-hint").asText(null)).orElse(check.hint());
+        Location location;
+        PropertyPath path;
+        String message;
+        switch (keyword) {
+            case "additionalProperties", "unevaluatedProperties" -> {
+                path = at.with(e.getProperty());
+                location = doc.keyAt(path);
+                message = "unknown property '" + e.getProperty() + "'"
+                        + suggestion(e.getProperty(), owner.map(n -> n.path("properties")).orElse(null));
+            }
+            case "required" -> {
+                path = at.with(e.getProperty());
+                location = doc.valueAt(at);
+                message = "missing required property '" + e.getProperty() + "'";
+            }
+            default -> {
+                path = at;
+                location = doc.valueAt(at);
+                JsonNode value = e.getInstanceNode();
+                String shown = value == null ? "" : value.isTextual() ? "'" + value.asText() + "'" : String.valueOf(value);
+                String what = owner.map(n -> n.path("title").asText(null)).orElse(null);
+                if (what != null && !keyword.equals("type")) {
+                    message = shown + " is not a valid " + what;
+                } else if (keyword.equals("enum") || keyword.equals("const")) {
+                    message = shown + " is not allowed here; " + e.getMessage();
+                } else {
+                    message = (shown.isEmpty() ? "" : shown + ": ") + e.getMessage();
+                }
+            }
+        }
+        return new Diagnostic(check.id(), check.severity(), location, path.toString(), message, hint);
+    }
+
+    /** The schema object whose keyword failed, e.g. "#/$defs/mode" for "#/$defs/mode/pattern". */
+    private Optional<JsonNode> schemaNodeOwning(SchemaLocation location) {
+        String text = location.toString();
+        int hash = text.indexOf('#');
+        String resource = hash < 0 ? text : text.substring(0, hash);
+        String pointer = hash < 0 ? "" : text.substring(hash + 1);
+        int slash = pointer.lastIndexOf('/');
+        pointer = slash <= 0 ? "" : pointer.substring(0, slash);
+        String file = resource.substring(resource.lastIndexOf('/') + 1);
+        if (file.isEmpty()) return Optional.empty();
+        JsonNode root = rawSchemas.computeIfAbsent(file, SchemaValidator::readSchema);
+        JsonNode node = root.at(pointer);
+        return node.isMissingNode() ? Optional.empty() : Optional.of(node);
+    }
+
+    private static String suggestion(String unknown, JsonNode properties) {
+        if (properties == null || !properties.isObject()) return "";
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Iterator<String> it = properties.fieldNames(); it.hasNext(); ) {
+            String candidate = it.next();
+            int d = Levenshtein.distance(unknown.toLowerCase(), candidate.toLowerCase());
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, unknown.length() / 3) ? "; did you mean '" + best + "'?" : "";
+    }
+}

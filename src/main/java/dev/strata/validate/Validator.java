@@ -1,0 +1,44 @@
+package dev.strata.validate;
+
+import dev.strata.diag.Diagnostics;
+import dev.strata.load.FleetLoader;
+import dev.strata.load.LoadLimits;
+import dev.strata.load.LoadResult;
+import dev.strata.source.SpecTree;
+import dev.strata.spec.FleetSpec;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Load, then every semantic check, in one pass: all problems are reported together. The fleet is
+ * returned only when there is no error. Thread-safe once built; the schemas are compiled once.
+ */
+public final class Validator {
+    private static final List<SemanticCheck> CHECKS = List.of(
+            new NameChecks(), new ReferenceChecks(), new ReferenceSyntaxChecks(), new StreamChecks(),
+            new MachineChecks(), new WaveChecks(), new FileChecks(), new ZincatiChecks());
+
+    private final FleetLoader loader;
+
+    public Validator() {
+        this(LoadLimits.DEFAULT);
+    }
+
+    public Validator(LoadLimits limits) {
+        this.loader = new FleetLoader(limits, new SchemaValidator());
+    }
+
+    /** Validates the fleet in {@code folder} (relative to the tree's root, "" for the root). */
+    public Validation validate(SpecTree tree, String folder) throws IOException {
+        LoadResult loaded = loader.load(tree, folder);
+        Diagnostics diags = new Diagnostics();
+        diags.addAll(loaded.diagnostics());
+        CheckContext ctx = new CheckContext(loaded, tree, diags);
+        for (SemanticCheck check : CHECKS) check.run(ctx);
+        Optional<FleetSpec> fleet = diags.hasErrors() || loaded.fleets().size() != 1 ? Optional.empty()
+                : Optional.of(new FleetSpec(loaded.fleets().get(0), loaded.streams(), loaded.images(), loaded.groups()));
+        return new Validation(fleet, diags.sorted(), loaded.stats());
+    }
+}
