@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Symlinks that lead out of the repository. These live here rather than under
@@ -105,11 +104,7 @@ class FileChecksTest {
     }
 
     private static void symlink(Path link, Path target) throws IOException {
-        try {
-            Files.createSymbolicLink(link, target);
-        } catch (UnsupportedOperationException | IOException e) {
-            assumeTrue(false, "symlinks are not supported here: " + e);
-        }
+        Files.createSymbolicLink(link, target); // Strata runs on Linux, where this always works
     }
 
     private static List<Diagnostic> validate(Path repo) throws IOException {
