@@ -97,7 +97,7 @@ public final class FleetLoader {
         if (fleetDocs.isEmpty()) {
             diags.add(Check.FLEET_MISSING, Location.of(folder.isEmpty() ? "." : folder), "",
                     "no Fleet document in " + (folder.isEmpty() ? "the repository root" : folder)
-                            + " (" + files.size() + " YAML files read)");
+                            + " (" + files.size() + (files.size() == 1 ? " YAML file" : " YAML files") + " read)");
         }
         for (YamlDocument extra : fleetDocs.subList(Math.min(1, fleetDocs.size()), fleetDocs.size())) {
             YamlDocument first = fleetDocs.get(0);

@@ -33,27 +33,45 @@ public record YamlDocument(String file, int index, Node root, JsonNode json) {
         return mark(root.getStartMark());
     }
 
+    /**
+     * The scalar at {@code path} as written in the file (before YAML resolved it to a number or
+     * boolean), so messages can quote what the user typed: {@code 0644}, not {@code 644}.
+     */
+    public Optional<String> sourceText(PropertyPath path) {
+        Node node = root;
+        for (Object segment : path.segments()) {
+            Step next = step(node, segment);
+            if (next == null) return Optional.empty();
+            node = next.value();
+        }
+        return node instanceof ScalarNode s ? Optional.of(s.getValue()) : Optional.empty();
+    }
+
     private Location locate(PropertyPath path, boolean wantKey) {
         Node node = root;
         Node lastKey = null;
         for (Object segment : path.segments()) {
-            Node next = null;
-            lastKey = null;
-            if (node instanceof MappingNode m && segment instanceof String name) {
-                for (NodeTuple t : m.getValue()) {
-                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(name)) {
-                        next = t.getValueNode();
-                        lastKey = k;
-                        break;
-                    }
-                }
-            } else if (node instanceof SequenceNode s && segment instanceof Integer i && i >= 0 && i < s.getValue().size()) {
-                next = s.getValue().get(i);
-            }
+            Step next = step(node, segment);
             if (next == null) return mark(node.getStartMark());
-            node = next;
+            node = next.value();
+            lastKey = next.key();
         }
         return mark((wantKey && lastKey != null ? lastKey : node).getStartMark());
+    }
+
+    /** One step down the tree: a property's key and value, or a list item (no key); null when absent. */
+    private record Step(Node key, Node value) {
+    }
+
+    private static Step step(Node node, Object segment) {
+        if (node instanceof MappingNode m && segment instanceof String name) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(name)) return new Step(k, t.getValueNode());
+            }
+        } else if (node instanceof SequenceNode s && segment instanceof Integer i && i >= 0 && i < s.getValue().size()) {
+            return new Step(null, s.getValue().get(i));
+        }
+        return null;
     }
 
     private Location mark(Optional<Mark> m) {

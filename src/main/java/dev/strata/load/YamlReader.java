@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.diag.Check;
 import dev.strata.diag.Diagnostics;
 import dev.strata.diag.Location;
+import dev.strata.diag.PropertyPath;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -82,22 +83,35 @@ public final class YamlReader {
                 int docIndex = index++;
                 if (root instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) continue; // an empty document
                 Converter c = new Converter(file, diags);
-                JsonNode json = c.convert(root, 0);
+                JsonNode json = c.convert(root, PropertyPath.ROOT);
                 if (c.failed) continue;
                 out.add(new YamlDocument(file, docIndex, root, json));
             }
         } catch (MarkedYamlEngineException e) {
             Location at = e.getProblemMark().or(e::getContextMark).map(m -> at(file, m)).orElse(Location.of(file));
             String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
-            diags.add(Check.YAML_SYNTAX, at, "", (e.getContext() == null ? "" : e.getContext() + ": ") + problem);
+            diags.add(Check.YAML_SYNTAX, at, "", context(e, at) + problem);
         } catch (YamlEngineException e) {
             // Alias and size limits come without a mark.
-            diags.add(Check.YAML_LIMIT, Location.of(file), "", e.getMessage());
+            String message = e.getMessage() != null && e.getMessage().startsWith("Number of aliases")
+                    ? "more than " + limits.maxAliases() + " aliases to lists or mappings (the shape of a YAML"
+                    + " 'billion laughs' bomb); the file was not expanded"
+                    : e.getMessage();
+            diags.add(Check.YAML_LIMIT, Location.of(file), "", message);
         } catch (StackOverflowError e) {
             diags.add(Check.YAML_LIMIT, Location.of(file), "",
                     "nesting is too deep to read; spec documents nest at most " + limits.maxDepth() + " levels");
         }
         return out;
+    }
+
+    /** "while parsing a flow sequence started at 9:8: " when the construct began elsewhere, as unclosed brackets do. */
+    private static String context(MarkedYamlEngineException e, Location problemAt) {
+        if (e.getContext() == null) return "";
+        String where = e.getContextMark().map(m -> (m.getLine() + 1) + ":" + (m.getColumn() + 1))
+                .filter(w -> !w.equals(problemAt.line() + ":" + problemAt.column()))
+                .map(w -> " started at " + w).orElse("");
+        return e.getContext() + where + ": ";
     }
 
     private static Location at(String file, Mark m) {
@@ -120,42 +134,50 @@ public final class YamlReader {
             this.diags = diags;
         }
 
-        JsonNode convert(Node node, int depth) {
+        /** {@code path} is where {@code node} sits in the document; its length is the nesting depth. */
+        JsonNode convert(Node node, PropertyPath path) {
             if (failed) return JSON.nullNode();
             if (++nodes > limits.maxNodes()) {
-                return fail(Check.YAML_LIMIT, node, "document expands to more than " + limits.maxNodes()
+                return fail(Check.YAML_LIMIT, node, path, "document expands to more than " + limits.maxNodes()
                         + " values (aliases included)");
             }
-            if (depth > limits.maxDepth()) {
-                return fail(Check.YAML_LIMIT, node, "nesting deeper than " + limits.maxDepth() + " levels");
+            if (path.segments().size() > limits.maxDepth()) {
+                return fail(Check.YAML_LIMIT, node, path, "nesting deeper than " + limits.maxDepth() + " levels");
             }
             if (!ALLOWED_TAGS.contains(node.getTag())) {
-                return fail(Check.YAML_TAG, node, "tag " + node.getTag() + " is not allowed");
+                return fail(Check.YAML_TAG, node, path, "tag " + shown(node.getTag()) + " is not allowed");
             }
-            if (node instanceof MappingNode m) return mapping(m, depth);
+            if (node instanceof MappingNode m) return mapping(m, path);
             if (node instanceof SequenceNode s) {
                 ArrayNode a = JSON.arrayNode(s.getValue().size());
-                for (Node item : s.getValue()) a.add(convert(item, depth + 1));
+                for (Node item : s.getValue()) a.add(convert(item, path.with(a.size())));
                 return a;
             }
             return scalar((ScalarNode) node);
         }
 
-        private JsonNode mapping(MappingNode m, int depth) {
+        private JsonNode mapping(MappingNode m, PropertyPath path) {
             ObjectNode o = JSON.objectNode();
             Map<String, Node> seen = new HashMap<>();
             for (NodeTuple t : m.getValue()) {
                 if (!(t.getKeyNode() instanceof ScalarNode k) || !ALLOWED_TAGS.contains(k.getTag())) {
-                    return fail(Check.YAML_SYNTAX, t.getKeyNode(), "keys must be plain strings");
+                    return fail(Check.YAML_SYNTAX, t.getKeyNode(), path, "keys must be plain strings");
                 }
                 Node first = seen.putIfAbsent(k.getValue(), k);
                 if (first != null) {
                     String where = first.getStartMark().map(x -> " (first at line " + (x.getLine() + 1) + ")").orElse("");
-                    return fail(Check.YAML_DUPLICATE_KEY, k, "duplicate key '" + k.getValue() + "'" + where);
+                    return fail(Check.YAML_DUPLICATE_KEY, k, path.with(k.getValue()),
+                            "duplicate key '" + k.getValue() + "'" + where);
                 }
-                o.set(k.getValue(), convert(t.getValueNode(), depth + 1));
+                o.set(k.getValue(), convert(t.getValueNode(), path.with(k.getValue())));
             }
             return o;
+        }
+
+        /** A tag as it is usually written: !!python/object rather than tag:yaml.org,2002:python/object. */
+        private static String shown(Tag tag) {
+            String value = tag.getValue();
+            return value.startsWith(Tag.PREFIX) ? "!!" + value.substring(Tag.PREFIX.length()) : value;
         }
 
         private JsonNode scalar(ScalarNode s) {
@@ -171,8 +193,8 @@ public final class YamlReader {
             return JSON.textNode(s.getValue());
         }
 
-        private JsonNode fail(Check check, Node at, String message) {
-            if (!failed) diags.add(check, YamlReader.at(file, at), "", message);
+        private JsonNode fail(Check check, Node at, PropertyPath path, String message) {
+            if (!failed) diags.add(check, YamlReader.at(file, at), path.toString(), message);
             failed = true;
             return JSON.nullNode();
         }

@@ -62,7 +62,7 @@ final class FileChecks implements SemanticCheck {
             ctx.report(Check.FILE_SOURCE_ESCAPES, image.origin(), at, "source '" + source + "': " + e.reason());
         } else if (r instanceof SpecTree.Resolved.Missing) {
             ctx.report(Check.FILE_SOURCE_MISSING, image.origin(), at, "source '" + source + "' does not exist (looked for "
-                    + joined.get() + " in " + ctx.tree().describe() + ")");
+                    + joined.get() + " from the repository root)");
         } else if (r instanceof SpecTree.Resolved.Folder) {
             ctx.report(Check.FILE_SOURCE_MISSING, image.origin(), at, "source '" + source + "' is a folder, not a file");
         }

@@ -100,7 +100,10 @@ public final class SchemaValidator implements ShapeCheck {
                 JsonNode value = e.getInstanceNode();
                 String shown = value == null ? "" : value.isTextual() ? "'" + value.asText() + "'" : String.valueOf(value);
                 String what = owner.map(n -> n.path("title").asText(null)).orElse(null);
-                if (what != null && !keyword.equals("type")) {
+                Optional<String> expected = owner.map(n -> n.path("type")).flatMap(SchemaValidator::typeNames);
+                if (keyword.equals("type") && value != null && expected.isPresent()) {
+                    message = "expected " + expected.get() + ", found " + describe(value, doc.sourceText(at));
+                } else if (what != null && !keyword.equals("type")) {
                     message = shown + " is not a valid " + what;
                 } else if (keyword.equals("enum") || keyword.equals("const")) {
                     message = shown + " is not allowed here; " + e.getMessage();
@@ -110,6 +113,44 @@ public final class SchemaValidator implements ShapeCheck {
             }
         }
         return new Diagnostic(check.id(), check.severity(), location, path.toString(), message, hint);
+    }
+
+    /** "a string", "an integer or a string": the JSON Schema {@code type} in words. */
+    private static Optional<String> typeNames(JsonNode type) {
+        List<String> names = new ArrayList<>();
+        if (type.isTextual()) names.add(type.asText());
+        for (JsonNode t : type) if (t.isTextual()) names.add(t.asText());
+        if (names.isEmpty()) return Optional.empty();
+        List<String> words = names.stream().map(n -> switch (n) {
+            case "string" -> "a string";
+            case "integer" -> "an integer";
+            case "number" -> "a number";
+            case "boolean" -> "true or false";
+            case "array" -> "a list";
+            case "object" -> "a mapping";
+            default -> n;
+        }).toList();
+        return Optional.of(String.join(" or ", words));
+    }
+
+    /**
+     * The value found, quoting the source text when YAML resolved it to something else, because an
+     * unquoted {@code 0644} arrives here as the number 644 and the user never wrote 644.
+     */
+    private static String describe(JsonNode value, Optional<String> source) {
+        String found = switch (value.getNodeType()) {
+            case STRING -> "the string '" + value.asText() + "'";
+            case NUMBER -> "the number " + value.asText();
+            case BOOLEAN -> "the boolean " + value.asText();
+            case NULL -> "an empty value";
+            case ARRAY -> "a list";
+            case OBJECT -> "a mapping";
+            default -> String.valueOf(value);
+        };
+        boolean resolved = value.isNumber() || value.isBoolean() || value.isNull();
+        return source.filter(src -> resolved && !src.isEmpty() && !src.equals(value.asText()))
+                .map(src -> found + " (YAML reads the unquoted " + src + " as " + value.asText() + ")")
+                .orElse(found);
     }
 
     /** The schema object whose keyword failed, e.g. "#/$defs/mode" for "#/$defs/mode/pattern". */
