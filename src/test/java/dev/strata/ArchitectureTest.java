@@ -42,11 +42,13 @@ class ArchitectureTest {
         allow("validate", "diag", "spec", "source", "load");
         allow("render", "diag", "spec", "validate", "plan");
         allow("plan", "spec");
+        allow("inputs", "spec", "source", "plan");
         allow("state", "spec", "plan");
         allow("registry", "spec", "plan");
         allow("build", "spec", "source", "plan", "registry");
         allow("delivery", "spec", "plan", "state");
-        allow("reconcile", "diag", "spec", "source", "load", "validate", "plan", "state", "registry", "build", "delivery");
+        allow("reconcile", "diag", "spec", "source", "load", "validate", "plan", "inputs", "state", "registry", "build",
+                "delivery");
         allow("serve", "diag", "spec", "plan", "state", "delivery", "reconcile");
         Set<String> everything = new TreeSet<>(ALLOWED.keySet());
         ALLOWED.put("cli", everything);
@@ -54,11 +56,12 @@ class ArchitectureTest {
 
     /** Value packages: no I/O, no clock, no randomness, no library; the planner is a pure function. */
     static final Set<String> PURE = Set.of("diag", "spec", "plan");
-    private static final Pattern PURE_IMPORTS = Pattern.compile("(java\\.(lang|util|time|math|text)|dev\\.strata)\\..*");
+    private static final Pattern PURE_IMPORTS = Pattern.compile(
+            "(java\\.(lang|util|time|math|text|nio\\.charset|security)|dev\\.strata)\\..*");
     private static final Pattern IMPURE_CALL = Pattern.compile(
             "\\b(?:(?:Instant|LocalDate|LocalDateTime|LocalTime|ZonedDateTime|OffsetDateTime)\\.now|Clock\\.system\\w*"
                     + "|System\\.(?:currentTimeMillis|nanoTime|getenv|getProperty)|Math\\.random|UUID\\.randomUUID"
-                    + "|ThreadLocalRandom\\.current|new\\s+(?:java\\.util\\.)?Random)\\s*\\(");
+                    + "|ThreadLocalRandom\\.current|new\\s+(?:java\\.util\\.|java\\.security\\.)?(?:Secure)?Random)\\s*\\(");
 
     private static final Pattern STRATA_REF = Pattern.compile("\\bdev\\.strata\\.([a-z_][a-z0-9_]*)");
     private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;");
@@ -104,7 +107,8 @@ class ArchitectureTest {
             while (imp.find()) {
                 if (!PURE_IMPORTS.matcher(imp.group(1)).matches()) {
                     violations.add(where(file, code, imp.start(1)) + ": imports " + imp.group(1)
-                            + "; value packages use only java.lang, java.util, java.time, java.math, java.text");
+                            + "; value packages use only java.lang, java.util, java.time, java.math, java.text,"
+                            + " java.nio.charset and java.security");
                 }
             }
             Matcher call = IMPURE_CALL.matcher(code);
