@@ -40,7 +40,8 @@ public final class Main {
             return u.exitCode();
         }
         err.println("strata: unexpected failure: " + e);
-        if (System.getenv("STRATA_DEBUG") != null) {
+        String debug = System.getenv("STRATA_DEBUG");
+        if (debug != null && !debug.isEmpty() && !debug.equals("0")) {
             e.printStackTrace(err);
         } else {
             err.println("Set STRATA_DEBUG=1 to print the stack trace, and please report it.");

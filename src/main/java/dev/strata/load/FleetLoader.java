@@ -25,8 +25,9 @@ import java.util.Set;
 
 /**
  * Loads a fleet: every *.yaml / *.yml below the fleet folder (hidden files and folders skipped),
- * every document in each. Documents that are not Strata's (no strata.dev apiVersion and no Strata
- * kind) are counted and ignored, so a fleet can live at the root of a repository with other YAML.
+ * every document in each. Documents that are not Strata's (neither a strata.dev apiVersion nor a
+ * Strata kind with no or a strata-like apiVersion) are counted and ignored, so a fleet can live at
+ * the root of a repository beside other YAML.
  */
 public final class FleetLoader {
     private final LoadLimits limits;
@@ -64,8 +65,9 @@ public final class FleetLoader {
                 String apiVersion = json.path("apiVersion").isTextual() ? json.get("apiVersion").asText() : null;
                 String kindName = json.path("kind").isTextual() ? json.get("kind").asText() : null;
                 Optional<Kind> kind = Optional.ofNullable(kindName).flatMap(Kind::of);
-                boolean ours = json.isObject() && (apiVersion != null ? apiVersion.startsWith(Kind.API_GROUP)
-                        : kind.isPresent());
+                // A Strata kind with a misspelt strata apiVersion is ours (and reported), not silently ignored.
+                boolean ours = json.isObject() && (apiVersion != null && apiVersion.startsWith(Kind.API_GROUP)
+                        || kind.isPresent() && (apiVersion == null || apiVersion.toLowerCase(java.util.Locale.ROOT).contains("strata")));
                 if (!ours) {
                     ignored++;
                     continue;
