@@ -1,0 +1,61 @@
+package dev.strata.render;
+
+import dev.strata.render.Preview.Change;
+import dev.strata.render.Preview.SpecChange;
+import dev.strata.spec.Fleet;
+import dev.strata.spec.FleetSpec;
+import dev.strata.spec.Image;
+import dev.strata.spec.Kind;
+import dev.strata.spec.MachineGroup;
+import dev.strata.spec.Origin;
+import dev.strata.spec.Stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Compares the spec objects of two revisions, kind by kind (Fleet, Stream, Image, MachineGroup),
+ * head order first and then objects only the base has. Where an object was written (its file and
+ * document) does not count: moving a document to another file changes nothing. The bytes of files
+ * named by {@code source:} are not part of a spec; they show as {@link Preview.FileChange}s.
+ */
+public final class SpecChanges {
+    private static final Origin NOWHERE = new Origin("-", 0);
+
+    private SpecChanges() {
+    }
+
+    public static List<SpecChange> between(FleetSpec base, FleetSpec head) {
+        List<SpecChange> out = new ArrayList<>();
+        compare(Kind.FLEET, List.of(base.fleet()), List.of(head.fleet()), Fleet::name,
+                f -> new Fleet(f.name(), f.registry(), f.insecureRegistries(), f.mirrors(), NOWHERE), out);
+        compare(Kind.STREAM, base.streams(), head.streams(), Stream::name,
+                s -> new Stream(s.name(), s.image(), s.tag(), s.pin(), s.version(), s.barriers(), s.deadEnds(),
+                        s.updateMetadata(), NOWHERE), out);
+        compare(Kind.IMAGE, base.images(), head.images(), Image::name,
+                i -> new Image(i.name(), i.from(), i.labels(), i.layers(), NOWHERE), out);
+        compare(Kind.MACHINE_GROUP, base.groups(), head.groups(), MachineGroup::name,
+                g -> new MachineGroup(g.name(), g.image(), g.delivery(), g.machines(), g.rollout(), NOWHERE), out);
+        return List.copyOf(out);
+    }
+
+    private static <T> void compare(Kind kind, List<T> base, List<T> head, Function<T, String> name,
+                                    UnaryOperator<T> withoutOrigin, List<SpecChange> out) {
+        Map<String, T> before = FleetSpec.byName(base, name);
+        Map<String, T> after = FleetSpec.byName(head, name);
+        for (Map.Entry<String, T> e : after.entrySet()) {
+            T was = before.get(e.getKey());
+            Change c = was == null ? Change.ADDED
+                    : Objects.equals(withoutOrigin.apply(was), withoutOrigin.apply(e.getValue())) ? Change.UNCHANGED
+                    : Change.CHANGED;
+            out.add(new SpecChange(kind, e.getKey(), c));
+        }
+        for (String gone : before.keySet()) {
+            if (!after.containsKey(gone)) out.add(new SpecChange(kind, gone, Change.REMOVED));
+        }
+    }
+}
