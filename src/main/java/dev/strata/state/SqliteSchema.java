@@ -150,6 +150,9 @@ final class SqliteSchema {
     /** Brings the file up to the last migration; returns the version it is then at. */
     static int migrate(Connection c, String location, List<Migration> migrations) throws SQLException {
         for (Migration m : migrations) {
+            if (userVersion(c) >= m.version()) {
+                continue; // Opening an up-to-date file takes no write lock.
+            }
             execute(c, "BEGIN IMMEDIATE");
             try {
                 // Read inside the write transaction: another process may have migrated meanwhile.

@@ -148,8 +148,11 @@ public final class SqliteStateStore implements StateStore {
             // fails halfway through because another process wrote since this one read.
             SqliteSchema.execute(connection, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
         } catch (SQLException e) {
-            throw new StateStoreException("state database " + file + " is busy: another process has been writing"
-                    + " to it for longer than the busy timeout (" + e.getMessage() + ")", e);
+            if (e instanceof SQLiteException se && se.getResultCode().code == SQLiteErrorCode.SQLITE_BUSY.code) {
+                throw new StateStoreException("state database " + file + " is busy: another process has been"
+                        + " writing to it for longer than the busy timeout (" + e.getMessage() + ")", e);
+            }
+            throw new StateStoreException("state database " + file + ": " + e.getMessage(), e);
         }
     }
 

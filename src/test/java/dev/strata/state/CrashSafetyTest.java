@@ -11,10 +11,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Processes killed with SIGKILL at random points, and processes writing at once, against one state file. */
 class CrashSafetyTest {
@@ -86,6 +88,44 @@ class CrashSafetyTest {
                         .isEqualTo(IntStream.range(0, each).map(i -> each - 1 - i).mapToObj(String::valueOf).toList());
             }
             assertThat(store.builds()).hasSize(2 * each);
+        }
+    }
+
+    @Test
+    void aWriterWaitsForAnotherUpToTheBusyTimeoutWhileReadersCarryOn() throws Exception {
+        Path file = dir.resolve("state.db");
+        try (SqliteStateStore slow = SqliteStateStore.open(file);
+             SqliteStateStore impatient = SqliteStateStore.open(file, Duration.ofMillis(300))) {
+            impatient.appendHistory(Fixtures.entry("dc-bonded", "before"));
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            CompletableFuture<Void> longWrite = CompletableFuture.runAsync(() -> slow.update(tx -> {
+                tx.appendHistory(Fixtures.entry("dc-bonded", "long write"));
+                writing.countDown();
+                try {
+                    finish.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+            writing.await();
+
+            assertThatThrownBy(() -> impatient.appendHistory(Fixtures.entry("dc-bonded", "blocked")))
+                    .isInstanceOf(StateStoreException.class)
+                    .hasMessageContaining("is busy: another process has been writing to it for longer than the busy"
+                            + " timeout");
+            assertThat(impatient.history(Optional.empty(), 10)).as("readers see the last commit")
+                    .extracting(HistoryEntry::detail).containsExactly("before");
+            try (StateStore reader = SqliteStateStore.open(file, Duration.ofMillis(300))) {
+                assertThat(reader.history(Optional.empty(), 10)).as("opening an up-to-date file needs no write lock")
+                        .hasSize(1);
+            }
+
+            finish.countDown();
+            longWrite.get();
+            impatient.appendHistory(Fixtures.entry("dc-bonded", "after"));
+            assertThat(impatient.history(Optional.empty(), 10)).extracting(HistoryEntry::detail)
+                    .containsExactly("after", "long write", "before");
         }
     }
 

@@ -67,13 +67,7 @@ class RunLockTest {
     void aSecondStoreWaitsForTheLockToComeFree() throws Exception {
         try (SqliteStateStore other = SqliteStateStore.open(file)) {
             RunLock held = store.acquireRunLock("strata reconcile", Duration.ZERO);
-            CompletableFuture<RunLock> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return other.acquireRunLock("strata apply", Duration.ofSeconds(20));
-                } catch (RunLockedException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            CompletableFuture<RunLock> waiting = acquireInBackground(other, Duration.ofSeconds(20));
             Thread.sleep(300);
             assertThat(waiting).isNotDone();
             held.close();
@@ -146,13 +140,7 @@ class RunLockTest {
                     .hasMessageStartingWith("another strata run (pid " + child.pid() + " on " + LockHolder.localHost()
                             + ", \"strata test-child\", since ");
 
-            CompletableFuture<RunLock> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return store.acquireRunLock("strata apply", Duration.ofSeconds(30));
-                } catch (RunLockedException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            CompletableFuture<RunLock> waiting = acquireInBackground(store, Duration.ofSeconds(30));
             Thread.sleep(300);
             assertThat(waiting).isNotDone();
             child.send("release");
@@ -202,5 +190,15 @@ class RunLockTest {
                 assertThat(lock.clearedStale()).isEmpty();
             }
         }
+    }
+
+    private static CompletableFuture<RunLock> acquireInBackground(StateStore store, Duration wait) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.acquireRunLock("strata apply", wait);
+            } catch (RunLockedException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 }
