@@ -1,0 +1,55 @@
+package dev.strata.state;
+
+import dev.strata.plan.Build;
+import dev.strata.plan.GroupState;
+import dev.strata.plan.MachineState;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the state store holds, read. Maps are sorted by key; lists are in the order each method names. */
+public interface StateReader {
+    /** Every recorded build, keyed by inputs digest (as {@link dev.strata.plan.Observed#builds()} is). */
+    Map<String, Build> builds();
+
+    Optional<Build> build(String inputsDigest);
+
+    /** Every group's rollout, keyed by group name. */
+    Map<String, GroupState> groups();
+
+    Optional<GroupState> group(String name);
+
+    /** Every wave's progress, by group, then start time, then wave name. */
+    List<WaveProgress> waves();
+
+    /** One group's waves, oldest first. */
+    List<WaveProgress> waves(String group);
+
+    /** Every approval, by group, then approval time. */
+    List<Approval> approvals();
+
+    Optional<Approval> approval(String group, String digest);
+
+    /** What each machine last reported, keyed by machine id. */
+    Map<String, MachineState> machines();
+
+    Optional<MachineState> machine(String id);
+
+    /** The last resolution of each stream, keyed by stream name. */
+    Map<String, RecordedStream> recordedStreams();
+
+    /**
+     * The newest {@code limit} history entries, newest first; only those about {@code subject} (an image
+     * or a group) when one is given.
+     */
+    List<HistoryEntry> history(Optional<String> subject, int limit);
+
+    /**
+     * A digest of the build and rollout state: builds, groups, waves and approvals, but not machine
+     * reports or stream resolutions. A plan carries it; apply refuses the plan when it has moved.
+     */
+    default String fingerprint() {
+        return StateFingerprint.of(builds(), groups(), waves(), approvals());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.strata.state;
+
+import dev.strata.plan.Build;
+import dev.strata.plan.GroupState;
+import dev.strata.plan.MachineState;
+import dev.strata.plan.Observed;
+import dev.strata.plan.StreamResolution;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything in the store, read in one transaction, with the fingerprint of exactly that state, so a
+ * plan made from it carries a fingerprint that matches what it saw.
+ */
+public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> groups, List<WaveProgress> waves,
+                            List<Approval> approvals, Map<String, MachineState> machines,
+                            Map<String, RecordedStream> streams, String fingerprint) {
+    public StateSnapshot {
+        builds = sorted(builds);
+        groups = sorted(groups);
+        waves = List.copyOf(waves);
+        approvals = List.copyOf(approvals);
+        machines = sorted(machines);
+        streams = sorted(streams);
+    }
+
+    /** Reads everything through {@code reader}, which should be inside one transaction. */
+    public static StateSnapshot of(StateReader reader) {
+        Map<String, Build> builds = reader.builds();
+        Map<String, GroupState> groups = reader.groups();
+        List<WaveProgress> waves = reader.waves();
+        List<Approval> approvals = reader.approvals();
+        return new StateSnapshot(builds, groups, waves, approvals, reader.machines(), reader.recordedStreams(),
+                StateFingerprint.of(builds, groups, waves, approvals));
+    }
+
+    /** The planner's view: this state plus the streams as resolved for this run. */
+    public Observed observed(Map<String, StreamResolution> resolvedStreams) {
+        return new Observed(resolvedStreams, builds, groups, machines);
+    }
+
+    private static <V> Map<String, V> sorted(Map<String, V> map) {
+        return Collections.unmodifiableMap(new TreeMap<>(map));
+    }
+}
