@@ -28,7 +28,7 @@ import static dev.strata.state.Sql.time;
  */
 final class SqliteAccess implements StateTransaction {
     private static final String BUILD_COLUMNS =
-            "inputs_digest, image, image_digest, reference, git_commit, base_version, built_at";
+            "inputs_digest, image, image_digest, reference, git_commit, base_digest, base_version, built_at";
     private static final String GROUP_COLUMNS = "name, target, previous, started_at, status, paused_by_operator";
     private static final String WAVE_COLUMNS =
             "group_name, target, wave, started_at, released, succeeded, failed, completed_at";
@@ -59,18 +59,19 @@ final class SqliteAccess implements StateTransaction {
 
     @Override
     public void recordBuild(Build b) {
-        sql.update("INSERT INTO builds (" + BUILD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+        sql.update("INSERT INTO builds (" + BUILD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (inputs_digest) DO UPDATE SET image = excluded.image,"
                         + " image_digest = excluded.image_digest, reference = excluded.reference,"
-                        + " git_commit = excluded.git_commit, base_version = excluded.base_version,"
+                        + " git_commit = excluded.git_commit, base_digest = excluded.base_digest, base_version = excluded.base_version,"
                         + " built_at = excluded.built_at",
-                b.inputsDigest(), b.image(), b.imageDigest(), b.reference(), b.commit(), b.baseVersion().orElse(null),
+                b.inputsDigest(), b.image(), b.imageDigest(), b.reference(), b.commit(), b.baseDigest(), b.baseVersion().orElse(null),
                 millis(b.builtAt()));
     }
 
     private static Build build(ResultSet r) throws SQLException {
         return new Build(r.getString("image"), r.getString("inputs_digest"), r.getString("image_digest"),
-                r.getString("reference"), r.getString("git_commit"), text(r, "base_version"), time(r, "built_at"));
+                r.getString("reference"), r.getString("git_commit"), r.getString("base_digest"), text(r, "base_version"),
+                time(r, "built_at"));
     }
 
     // Groups and their waves

@@ -31,6 +31,7 @@ final class SqliteSchema {
                       image_digest TEXT NOT NULL,
                       reference TEXT NOT NULL,
                       git_commit TEXT NOT NULL,
+                      base_digest TEXT NOT NULL,
                       base_version TEXT,
                       built_at INTEGER NOT NULL
                     ) STRICT""",

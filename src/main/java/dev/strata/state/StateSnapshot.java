@@ -1,6 +1,7 @@
 package dev.strata.state;
 
 import dev.strata.plan.Build;
+import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Observed;
@@ -37,9 +38,12 @@ public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> g
                 StateFingerprint.of(builds, groups, waves, approvals));
     }
 
-    /** The planner's view: this state plus the streams as resolved for this run. */
-    public Observed observed(Map<String, StreamResolution> resolvedStreams) {
-        return new Observed(resolvedStreams, builds, groups, machines);
+    /**
+     * The planner's view: this state plus the streams as resolved for this run, and the inputs the
+     * images were last built from (for explaining rebuilds; empty when unknown).
+     */
+    public Observed observed(Map<String, StreamResolution> resolvedStreams, Map<String, InputsDigest> previousInputs) {
+        return new Observed(resolvedStreams, builds, previousInputs, groups, machines);
     }
 
     private static <V> Map<String, V> sorted(Map<String, V> map) {

@@ -23,7 +23,7 @@ final class Fixtures {
     static Build build(String image, int n) {
         return new Build(image, digest(image + "-inputs-" + n), digest(image + "-image-" + n),
                 "registry.example/fleet/" + image + "@" + digest(image + "-image-" + n), "c0ffee" + n,
-                n % 2 == 0 ? Optional.of("43.20261101.3.0") : Optional.empty(), T0.plusSeconds(n));
+                digest("base-" + n), n % 2 == 0 ? Optional.of("43.20261101.3.0") : Optional.empty(), T0.plusSeconds(n));
     }
 
     static GroupState rolling(String group, String target, String previous) {

@@ -66,7 +66,7 @@ class SqliteStateStoreTest {
     void recordingABuildAgainReplacesIt() {
         Build first = build("dc-bonded", 1);
         Build again = new Build(first.image(), first.inputsDigest(), digest("repushed"), "registry.example/x@" + digest("repushed"),
-                "beef", Optional.empty(), T0.plusSeconds(3600));
+                "beef", digest("base"), Optional.empty(), T0.plusSeconds(3600));
         store.recordBuild(first);
         store.recordBuild(again);
 
@@ -339,7 +339,7 @@ class SqliteStateStoreTest {
                 StreamResolution.Source.REGISTRY);
 
         StateSnapshot snapshot = store.snapshot();
-        Observed observed = snapshot.observed(Map.of("fcos-stable", stable));
+        Observed observed = snapshot.observed(Map.of("fcos-stable", stable), Map.of());
 
         assertThat(snapshot.fingerprint()).isEqualTo(store.fingerprint());
         assertThat(observed.build(b.inputsDigest())).contains(b);
