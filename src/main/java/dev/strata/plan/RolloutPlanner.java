@@ -150,10 +150,9 @@ final class RolloutPlanner {
                 previousDone = done;
             }
             if (!releasable.isEmpty()) return release(waves.get(waves.size() - 1), releasable, List.of());
-            long waiting = g.machines().stream().filter(m -> released(m, target) && !updated(m)).count();
-            if (waiting > 0) {
+            if (g.machines().stream().anyMatch(m -> released(m, target) && !updated(m))) {
                 return List.of(new Action.Wait(g.name(), Optional.empty(), Action.WaitCause.MACHINES, Optional.empty(),
-                        "waiting for " + waiting + " machine(s) to boot " + short12(target)));
+                        waitingFor(g.machines())));
             }
             return List.of(new Action.NoOp(g.name(), "all " + g.machines().size() + " machines run " + short12(target)));
         }
@@ -177,9 +176,8 @@ final class RolloutPlanner {
 
         private List<Action> release(Wave w, List<Machine> candidates, List<Machine> waveMembers) {
             if (candidates.isEmpty()) {
-                long waiting = waveMembers.stream().filter(m -> released(m, target) && !updated(m)).count();
                 return List.of(new Action.Wait(g.name(), Optional.of(w.name()), Action.WaitCause.MACHINES, Optional.empty(),
-                        "wave " + w.name() + ": waiting for " + waiting + " machine(s) to boot " + short12(target)));
+                        "wave " + w.name() + ": " + waitingFor(waveMembers)));
             }
             if (!Windows.isOpen(r, now)) {
                 Optional<Instant> next = Windows.nextOpening(r, now);
@@ -210,6 +208,15 @@ final class RolloutPlanner {
                     batch.stream().map(Machine::name).toList(), reason));
         }
 
+        /** Machines on their way to the target, and apart from them the failed ones, which only a person can move. */
+        private String waitingFor(List<Machine> ms) {
+            long booting = ms.stream().filter(m -> released(m, target) && !updated(m) && !failed(m)).count();
+            List<String> failedNames = ms.stream().filter(this::failed).map(Machine::name).toList();
+            return "waiting for " + booting + " machine(s) to boot " + short12(target) + (failedNames.isEmpty() ? ""
+                    : "; " + failedNames.size() + " failed (" + String.join(", ", failedNames.subList(0, Math.min(5, failedNames.size())))
+                    + "), fewer than maxFailures " + r.failurePolicy().maxFailures() + ", and wait for a repair");
+        }
+
         private List<Action> failurePolicy(List<Machine> failedMachines) {
             String names = String.join(", ", failedMachines.stream().map(Machine::name).limit(5).toList());
             String why = failedMachines.size() + " machine(s) failed to update to " + short12(target) + " (" + names + ")";
@@ -236,11 +243,12 @@ final class RolloutPlanner {
          * Rollbacks ignore waves and windows but still respect maxUnavailable and the disruption budget. Every
          * machine released for the target is released back, including one that never left the previous digest:
          * otherwise it keeps being offered the rejected digest and, if it never reported, holds a slot forever.
+         * Machines still on a digest rejected earlier (a fix committed mid-rollback, then failed too) go back as well.
          */
         private List<Action> rollBackTo(String back, String reason) {
             List<Machine> toMove = g.machines().stream()
                     .filter(m -> !released(m, back))
-                    .filter(m -> ms(m).runs(target) || released(m, target))
+                    .filter(m -> touched(m, target) || state.rejectedDigests().stream().anyMatch(d -> touched(m, d)))
                     // A machine stuck on a failed update is not making room by waiting; it is moved back first.
                     .sorted(Comparator.comparing((Machine m) -> !failed(m)))
                     .toList();
@@ -253,6 +261,11 @@ final class RolloutPlanner {
                         Optional.empty(), reason + "; waiting for a free slot (" + limits.inFlight() + " machine(s) updating)"));
             }
             return List.of(new Action.Rollback(g.name(), target, back, choice.machines().stream().map(Machine::name).toList(), reason));
+        }
+
+        /** Runs the digest or was released for it. */
+        private boolean touched(Machine m, String digest) {
+            return ms(m).runs(digest) || released(m, digest);
         }
 
         private Action hold(Action.HoldCause cause, String reason) {

@@ -306,6 +306,16 @@ class RolloutDecisionTest {
         }
 
         @Test
+        void aWaveThatCannotMeetItsThresholdForFailuresBelowTheLimitWaitsAndSaysWhichFailed() {
+            MachineGroup g = group("dc").machines(4).haltAfter(2)
+                    .waves(machinesWave("canary", "m00"), percentWave("rest", 100)).build();
+            ObservedBuilder o = allOnT1(g).rolling("dc", T2, T1).machine(States.failed(m(g, 0), T1, T2, NOW.minusSeconds(60)));
+            Action.Wait w = waited(decide(g, o), Action.WaitCause.MACHINES);
+            assertThat(w.reason()).isEqualTo("wave canary: waiting for 0 machine(s) to boot " + BuildPlanner.short12(T2)
+                    + "; 1 failed (m00), fewer than maxFailures 2, and wait for a repair");
+        }
+
+        @Test
         void aHaltedGroupStaysHeldForTheSameTarget() {
             MachineGroup g = group("dc").machines(4).haltAfter(1).build();
             ObservedBuilder o = allOnT1(g).group(new GroupState("dc", Optional.of(T2), Optional.of(T1), Optional.of(NOW),
