@@ -59,6 +59,11 @@ final class BuildPlanner {
             return new Action.BuildImage(image.name(), now.digest(), Action.BuildCause.NEW_IMAGE, List.of(), "new image");
         }
         InputsDigest prev = before.get();
+        if (prev.digest().equals(now.digest())) {
+            // The inputs were recorded (an earlier build failed, or its image was deleted) but nothing was pushed.
+            return new Action.BuildImage(image.name(), now.digest(), Action.BuildCause.NEW_IMAGE, List.of(),
+                    "inputs " + short12(now.digest()) + " unchanged, but no build of them was found");
+        }
         List<String> reasons = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         boolean baseMoved = !prev.baseDigest().equals(now.baseDigest());

@@ -8,6 +8,7 @@ import dev.strata.spec.Wave;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,14 +84,21 @@ final class RolloutPlanner {
             return s.releasedDigest().isPresent() && !s.runs(s.releasedDigest().get()) && s.failure().isEmpty();
         }
 
+        /** The digest before the target, never one that was rolled back: a rollback must not return to it. */
         Optional<String> previousDigest() {
-            if (state.target().isPresent() && !state.target().get().equals(target)) return state.target();
-            if (state.previous().isPresent()) return state.previous();
+            Optional<String> recorded = state.target().filter(t -> !t.equals(target)).or(state::previous);
+            if (recorded.isPresent()) return recorded.filter(d -> !d.equals(target) && offerable(d));
             // First rollout: the digest most machines run now.
             Map<String, Integer> counts = new HashMap<>();
-            for (Machine m : g.machines()) ms(m).booted().filter(b -> !b.equals(target)).ifPresent(b -> counts.merge(b, 1, Integer::sum));
+            for (Machine m : g.machines()) {
+                ms(m).booted().filter(b -> !b.equals(target) && offerable(b)).ifPresent(b -> counts.merge(b, 1, Integer::sum));
+            }
             return counts.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
                     .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey);
+        }
+
+        boolean offerable(String digest) {
+            return !state.rejectedDigests().contains(digest);
         }
 
         List<Action> decide() {
@@ -119,8 +127,11 @@ final class RolloutPlanner {
             for (int i = 0; i < waves.size(); i++) {
                 Wave w = waves.get(i);
                 List<Machine> ms = members.get(i);
-                boolean opened = ms.stream().anyMatch(m -> updated(m) || released(m, target));
-                if (!opened && i > 0) {
+                List<Machine> pending = ms.stream().filter(m -> !updated(m) && !released(m, target) && !failed(m)).toList();
+                // Only a release for the target opens a wave: a machine that already runs it (provisioned on it)
+                // must not let the rest of its wave skip the bake time or the approval gate.
+                boolean opened = ms.stream().anyMatch(m -> released(m, target));
+                if (!opened && !pending.isEmpty() && i > 0) {
                     Wave prev = waves.get(i - 1);
                     Instant bakedAt = previousDone.orElse(now).plus(r.bakeTime());
                     if (bakedAt.isAfter(now)) {
@@ -133,24 +144,31 @@ final class RolloutPlanner {
                                 + " until 'approved' names " + target));
                     }
                 }
-                ms.stream().filter(m -> !updated(m) && !released(m, target) && !failed(m)).forEach(releasable::add);
-                Optional<Instant> done = thresholdMetAt(w, ms);
+                releasable.addAll(pending);
+                Optional<Instant> done = thresholdMetAt(w, ms, previousDone);
                 if (done.isEmpty()) return release(w, releasable, ms);
                 previousDone = done;
             }
             if (!releasable.isEmpty()) return release(waves.get(waves.size() - 1), releasable, List.of());
-            long waiting = g.machines().stream().filter(m -> released(m, target) && !updated(m)).count();
-            if (waiting > 0) {
+            if (g.machines().stream().anyMatch(m -> released(m, target) && !updated(m))) {
                 return List.of(new Action.Wait(g.name(), Optional.empty(), Action.WaitCause.MACHINES, Optional.empty(),
-                        "waiting for " + waiting + " machine(s) to boot " + short12(target)));
+                        waitingFor(g.machines())));
             }
             return List.of(new Action.NoOp(g.name(), "all " + g.machines().size() + " machines run " + short12(target)));
         }
 
-        /** When enough of the wave ran the target: the time the k-th machine was first seen on it. */
-        private Optional<Instant> thresholdMetAt(Wave w, List<Machine> ms) {
+        /**
+         * When enough of the wave ran the target: the time the k-th machine was first seen on it. A wave that
+         * needs no success is done once it was released; an empty wave passes the previous wave's time on.
+         */
+        private Optional<Instant> thresholdMetAt(Wave w, List<Machine> ms, Optional<Instant> previousDone) {
+            if (ms.isEmpty()) return Optional.of(previousDone.orElse(Instant.MIN));
             int need = (int) Math.ceil(ms.size() * w.successThreshold() / 100.0);
-            if (need == 0) return Optional.of(Instant.MIN);
+            if (need == 0) {
+                return ms.stream().map(m -> released(m, target) ? ms(m).releasedAt()
+                                : updated(m) ? Optional.of(ms(m).bootedSince().orElse(now)) : Optional.<Instant>empty())
+                        .flatMap(Optional::stream).min(Comparator.naturalOrder());
+            }
             List<Instant> times = ms.stream().filter(this::updated).map(m -> ms(m).bootedSince().orElse(now))
                     .sorted().toList();
             return times.size() >= need ? Optional.of(times.get(need - 1)) : Optional.empty();
@@ -158,9 +176,8 @@ final class RolloutPlanner {
 
         private List<Action> release(Wave w, List<Machine> candidates, List<Machine> waveMembers) {
             if (candidates.isEmpty()) {
-                long waiting = waveMembers.stream().filter(m -> released(m, target) && !updated(m)).count();
                 return List.of(new Action.Wait(g.name(), Optional.of(w.name()), Action.WaitCause.MACHINES, Optional.empty(),
-                        "wave " + w.name() + ": waiting for " + waiting + " machine(s) to boot " + short12(target)));
+                        "wave " + w.name() + ": " + waitingFor(waveMembers)));
             }
             if (!Windows.isOpen(r, now)) {
                 Optional<Instant> next = Windows.nextOpening(r, now);
@@ -172,17 +189,32 @@ final class RolloutPlanner {
                 return List.of(new Action.Wait(g.name(), Optional.of(w.name()), Action.WaitCause.MAX_UNAVAILABLE, Optional.empty(),
                         "maxUnavailable " + r.maxUnavailable() + " reached: " + limits.inFlight() + " machine(s) updating"));
             }
-            List<Machine> batch = limits.choose(candidates);
-            if (batch.isEmpty()) {
+            Limits.Choice choice = limits.choose(candidates, this::updated, false);
+            List<Machine> batch = choice.machines();
+            if (batch.isEmpty() && choice.budgetBlocked()) {
                 return List.of(new Action.Wait(g.name(), Optional.of(w.name()), Action.WaitCause.DISRUPTION_BUDGET, Optional.empty(),
                         "disruption budget reached in every " + String.join("/", r.disruptionBudget().orElseThrow().groupBy())
                                 + " with machines left to update"));
+            }
+            if (batch.isEmpty()) {
+                // Every candidate is still moving to an earlier target; it gets the new one once it arrives.
+                return List.of(new Action.Wait(g.name(), Optional.of(w.name()), Action.WaitCause.MACHINES, Optional.empty(),
+                        "wave " + w.name() + ": waiting for " + candidates.size() + " machine(s) still moving to an earlier target"));
             }
             int left = candidates.size() - batch.size();
             String reason = "wave " + w.name() + ": release " + batch.size() + " machine(s) to " + short12(target)
                     + (left > 0 ? "; " + left + " more wait for a free slot" : "");
             return List.of(new Action.Promote(g.name(), w.name(), previousDigest(), target,
                     batch.stream().map(Machine::name).toList(), reason));
+        }
+
+        /** Machines on their way to the target, and apart from them the failed ones, which only a person can move. */
+        private String waitingFor(List<Machine> ms) {
+            long booting = ms.stream().filter(m -> released(m, target) && !updated(m) && !failed(m)).count();
+            List<String> failedNames = ms.stream().filter(this::failed).map(Machine::name).toList();
+            return "waiting for " + booting + " machine(s) to boot " + short12(target) + (failedNames.isEmpty() ? ""
+                    : "; " + failedNames.size() + " failed (" + String.join(", ", failedNames.subList(0, Math.min(5, failedNames.size())))
+                    + "), fewer than maxFailures " + r.failurePolicy().maxFailures() + ", and wait for a repair");
         }
 
         private List<Action> failurePolicy(List<Machine> failedMachines) {
@@ -198,7 +230,7 @@ final class RolloutPlanner {
 
         /** The target was rolled back: finish moving machines back, then hold until a new commit. */
         private List<Action> rejected() {
-            Optional<String> back = state.target().filter(t -> !t.equals(target));
+            Optional<String> back = state.target().filter(t -> !t.equals(target) && offerable(t));
             if (back.isPresent()) {
                 List<Action> a = rollBackTo(back.get(), "rolling back from " + short12(target) + " to " + short12(back.get()));
                 if (!a.isEmpty()) return a;
@@ -207,25 +239,33 @@ final class RolloutPlanner {
                     + " was rolled back after failures and is never offered again; commit a fix to roll forward"));
         }
 
-        /** Rollbacks ignore waves and windows but still respect maxUnavailable and the disruption budget. */
+        /**
+         * Rollbacks ignore waves and windows but still respect maxUnavailable and the disruption budget. Every
+         * machine released for the target is released back, including one that never left the previous digest:
+         * otherwise it keeps being offered the rejected digest and, if it never reported, holds a slot forever.
+         * Machines still on a digest rejected earlier (a fix committed mid-rollback, then failed too) go back as well.
+         */
         private List<Action> rollBackTo(String back, String reason) {
             List<Machine> toMove = g.machines().stream()
-                    .filter(m -> !ms(m).runs(back) && !released(m, back))
-                    .filter(m -> ms(m).runs(target) || released(m, target))
+                    .filter(m -> !released(m, back))
+                    .filter(m -> touched(m, target) || state.rejectedDigests().stream().anyMatch(d -> touched(m, d)))
+                    // A machine stuck on a failed update is not making room by waiting; it is moved back first.
+                    .sorted(Comparator.comparing((Machine m) -> !failed(m)))
                     .toList();
             if (toMove.isEmpty()) return List.of();
-            Limits limits = new Limits(g, this::inFlightExceptFailed);
-            List<Machine> batch = limits.choose(toMove);
-            if (batch.isEmpty()) {
-                return List.of(new Action.Wait(g.name(), Optional.empty(), Action.WaitCause.MAX_UNAVAILABLE, Optional.empty(),
-                        reason + "; waiting for a free slot (" + limits.inFlight() + " machine(s) updating)"));
+            Limits limits = new Limits(g, this::inFlight);
+            Limits.Choice choice = limits.choose(toMove, m -> ms(m).runs(back), true);
+            if (choice.machines().isEmpty()) {
+                return List.of(new Action.Wait(g.name(), Optional.empty(),
+                        choice.budgetBlocked() ? Action.WaitCause.DISRUPTION_BUDGET : Action.WaitCause.MAX_UNAVAILABLE,
+                        Optional.empty(), reason + "; waiting for a free slot (" + limits.inFlight() + " machine(s) updating)"));
             }
-            return List.of(new Action.Rollback(g.name(), target, back, batch.stream().map(Machine::name).toList(), reason));
+            return List.of(new Action.Rollback(g.name(), target, back, choice.machines().stream().map(Machine::name).toList(), reason));
         }
 
-        /** A machine stuck on a failed update is not making room by waiting; it is moved back first. */
-        private boolean inFlightExceptFailed(Machine m) {
-            return inFlight(m) && !failed(m);
+        /** Runs the digest or was released for it. */
+        private boolean touched(Machine m, String digest) {
+            return ms(m).runs(digest) || released(m, digest);
         }
 
         private Action hold(Action.HoldCause cause, String reason) {
@@ -263,21 +303,40 @@ final class RolloutPlanner {
             return max - flying;
         }
 
-        /** Candidates in order, as many as the limits allow. */
-        List<Machine> choose(List<Machine> candidates) {
+        /** The machines chosen, and whether the disruption budget turned any candidate away. */
+        record Choice(List<Machine> machines, boolean budgetBlocked) {
+        }
+
+        /**
+         * Candidates in order, as many as the limits allow. A release costs a slot (in the group and in its
+         * label group) when it puts a machine in flight that was not: one already running the digest costs
+         * nothing, and neither does redirecting a machine already in flight, which only a rollback does.
+         */
+        Choice choose(List<Machine> candidates, java.util.function.Predicate<Machine> runsDigest, boolean redirect) {
             List<Machine> out = new ArrayList<>();
             int free = free();
+            boolean blocked = false;
             Map<String, Integer> taken = new HashMap<>(used);
             for (Machine m : candidates) {
-                if (free <= 0) break;
-                if (inFlight.test(m)) continue;
+                if (inFlight.test(m)) {
+                    if (redirect) out.add(m);
+                    continue;
+                }
+                if (runsDigest.test(m)) {
+                    out.add(m);
+                    continue;
+                }
+                if (free <= 0) continue;
                 String k = key(m);
-                if (taken.getOrDefault(k, 0) >= budget(k)) continue;
+                if (taken.getOrDefault(k, 0) >= budget(k)) {
+                    blocked = true;
+                    continue;
+                }
                 taken.merge(k, 1, Integer::sum);
                 out.add(m);
                 free--;
             }
-            return out;
+            return new Choice(out, blocked);
         }
 
         private int budget(String key) {
