@@ -99,9 +99,9 @@ final class RemoteCache {
                 config.setStringList("remote", "origin", "fetch", REFSPECS.stream().map(RefSpec::toString).toList());
                 config.setBoolean("gc", null, "autoDetach", false);
                 config.save();
-                fetch(git.getRepository(), remote, transport);
-            } catch (GitAPIException | IOException e) {
-                throw new SourceException("cannot create a clone of " + remote.display() + ": " + e.getMessage(), e,
+                transfer(git.getRepository(), transport);
+            } catch (GitAPIException | IOException | RuntimeException e) {
+                throw new SourceException("cannot clone " + remote.display() + ": " + reason(e, remote), e,
                         transport.secrets());
             }
             try {
@@ -129,6 +129,14 @@ final class RemoteCache {
     }
 
     static void fetch(Repository repo, RepoAddress.Remote remote, Transport transport) throws SourceException {
+        try {
+            transfer(repo, transport);
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            throw new SourceException("cannot fetch " + remote.display() + ": " + reason(e, remote), e, transport.secrets());
+        }
+    }
+
+    private static void transfer(Repository repo, Transport transport) throws GitAPIException, IOException {
         FetchCommand fetch = Git.wrap(repo).fetch()
                 .setRemote("origin")
                 .setRefSpecs(REFSPECS)
@@ -139,12 +147,7 @@ final class RemoteCache {
                 .setTransportConfigCallback(t -> {
                     if (t instanceof SshTransport ssh && transport.ssh() != null) ssh.setSshSessionFactory(transport.ssh());
                 });
-        try {
-            FetchResult result = fetch.call();
-            followRemoteHead(repo, result);
-        } catch (GitAPIException | IOException | RuntimeException e) {
-            throw new SourceException("cannot fetch " + remote.display() + ": " + rootMessage(e), e, transport.secrets());
-        }
+        followRemoteHead(repo, fetch.call());
     }
 
     /** Points the cache's HEAD where the remote's HEAD points, so the default ref is the remote's default branch. */
@@ -171,15 +174,35 @@ final class RemoteCache {
         }
     }
 
-    /** JGit wraps transport errors a few levels deep; the innermost message is the one a person can act on. */
-    static String rootMessage(Throwable e) {
+    /**
+     * What went wrong, for a person: JGit wraps transport errors a few levels deep and starts each
+     * message with the URL, which the caller's message already names.
+     */
+    static String reason(Throwable e, RepoAddress.Remote remote) {
         String outer = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String inner = null;
         int depth = 0;
         for (Throwable t = e.getCause(); t != null && depth++ < 10; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) inner = t.getMessage();
         }
-        return inner == null || outer.contains(inner) ? outer : outer + ": " + inner;
+        String message = inner == null || outer.contains(inner) ? outer : outer + ": " + inner;
+        message = message.replace(remote.display() + ": ", "").replace(remote.url().toString() + ": ", "").strip();
+        return message + hint(message);
+    }
+
+    private static String hint(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("server key did not validate") || m.contains("host key")) {
+            return " (the host's key is not in ~/.ssh/known_hosts: add it, for example with ssh-keyscan, or set"
+                    + " StrictHostKeyChecking accept-new for that host in ~/.ssh/config)";
+        }
+        if (m.contains("no keys to try") || m.contains("no more authentication methods")) {
+            return " (no ssh key was accepted: put one in ~/.ssh or the ssh agent, and its public key on the server)";
+        }
+        if (m.contains("not authorized") || m.contains("authentication is required")) {
+            return " (credentials come from the URL, $" + GitCredentials.TOKEN_ENV + ", git credential helpers or ~/.netrc)";
+        }
+        return "";
     }
 
     private static void deleteTree(Path root) {

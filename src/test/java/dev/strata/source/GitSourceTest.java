@@ -191,7 +191,7 @@ class GitSourceTest {
     void aFailedCloneLeavesNothingInTheCache() throws Exception {
         String url = tmp.resolve("nowhere").toUri().toString();
         assertThatThrownBy(() -> GitSource.open(url, options()))
-                .isInstanceOf(SourceException.class).hasMessageStartingWith("cannot create a clone of " + url);
+                .isInstanceOf(SourceException.class).hasMessageStartingWith("cannot clone " + url + ": ");
         try (var entries = Files.list(tmp.resolve("cache"))) {
             assertThat(entries).isEmpty();
         }

@@ -124,7 +124,7 @@ class HttpRemoteTest {
         Map<String, String> env = Map.of("STRATA_GIT_TOKEN", "ghp_wrongtoken9");
         assertThatThrownBy(() -> GitSource.open(url("alice:s3cret-pass@"), options(env)))
                 .isInstanceOfSatisfying(SourceException.class, e -> {
-                    assertThat(e.getMessage()).startsWith("cannot create a clone of " + url(""))
+                    assertThat(e.getMessage()).startsWith("cannot clone " + url("") + ": ")
                             .contains("not authorized")
                             .doesNotContain("s3cret-pass").doesNotContain("ghp_wrongtoken9").doesNotContain("alice");
                     java.io.StringWriter trace = new java.io.StringWriter();
