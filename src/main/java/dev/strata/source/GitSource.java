@@ -157,14 +157,18 @@ public final class GitSource implements AutoCloseable {
     }
 
     /**
-     * The snapshot at {@code ref}: a branch, tag (peeled to its commit), remote branch, full or abbreviated
-     * commit id, or git revision syntax; null or blank means HEAD (for a remote, its default branch).
+     * The snapshot at {@code ref}: a branch, tag (peeled to its commit), remote branch (origin/main, for a
+     * remote as for a local clone), full or abbreviated commit id, or git revision syntax; null or blank
+     * means HEAD (for a remote, its default branch).
      *
      * @throws UnknownRefException when nothing by that name exists, with close matches
      * @throws SourceException     when the name is ambiguous or does not lead to a commit
      */
     public GitTree at(String ref) throws IOException {
         String wanted = ref == null || ref.isBlank() ? "HEAD" : ref.strip();
+        if (isRemote() && wanted.startsWith("origin/") && repo.exactRef("refs/heads/" + wanted.substring(7)) != null) {
+            wanted = "refs/heads/" + wanted.substring(7); // the cache keeps the remote's branches as its own
+        }
         String hint = isRemote() && !options.fetch() ? "fetching is off, so the cached copy may be behind the remote" : "";
         RevCommit commit = Refs.commitOf(repo, wanted, display(), hint);
         return snapshots.computeIfAbsent(commit.getId().copy(), id -> new GitTree(repo, id, commit.getTree().getId(),

@@ -135,6 +135,7 @@ class GitSourceTest {
                 assertThat(source.head().commitId()).isEqualTo(one.name());
                 assertThat(source.at("main").commitId()).isEqualTo(one.name());
                 assertThat(source.at("v1").commitId()).isEqualTo(one.name());
+                assertThat(source.at("origin/main").commitId()).isEqualTo(one.name());
                 assertThat(source.head().describe()).isEqualTo(url + "@" + one.name().substring(0, 12));
                 cacheFolder = RemoteCache.folderFor(tmp.resolve("cache"), (RepoAddress.Remote) RepoAddress.parse(url, tmp));
                 assertThat(cacheFolder.resolve("HEAD")).exists();
