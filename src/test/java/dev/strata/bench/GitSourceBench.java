@@ -48,7 +48,8 @@ public final class GitSourceBench {
         System.out.printf("first run in this JVM (class loading, JIT cold): %s%n", cold);
 
         int coldRuns = Integer.parseInt(opts.getOrDefault("cold", "5"));
-        System.out.printf("%nno-op run in a fresh JVM each time, as the CLI runs (%d runs):%n", coldRuns);
+        System.out.printf("%nno-op run in a fresh JVM each time, as the CLI runs (%d runs, classpath %s):%n", coldRuns,
+                freshJvmClasspath().contains("strata.jar") ? "the shaded target/strata.jar" : "the Maven one, signed jars");
         for (int i = 0; i < coldRuns; i++) System.out.println("  " + freshJvm(big.toString()));
 
         System.out.printf("%nno-op run in a warm JVM (a long-running reconciler), %d runs each (min / median / max, ms):%n", runs);
@@ -122,9 +123,20 @@ public final class GitSourceBench {
         if (last.open() > 0) System.out.printf("  %-44s %s%n", "", last);
     }
 
+    /**
+     * The CLI runs from the shaded jar, whose signature files are stripped: loading classes from the
+     * signed JGit and BouncyCastle jars in ~/.m2 costs a fresh JVM several hundred ms more.
+     */
+    private static String freshJvmClasspath() {
+        Path shaded = Path.of("target/strata.jar");
+        Path tests = Path.of("target/test-classes");
+        return Files.isRegularFile(shaded) && Files.isDirectory(tests)
+                ? tests + java.io.File.pathSeparator + shaded : System.getProperty("java.class.path");
+    }
+
     private static String freshJvm(String repo) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java.toString(), "-cp", freshJvmClasspath(),
                 GitSourceBench.class.getName(), "--once", repo).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         if (p.waitFor() != 0) throw new IllegalStateException("the measuring JVM failed: " + out);
