@@ -34,7 +34,15 @@ public interface SpecTree {
         record Folder(String path) implements Resolved {
         }
 
-        record Missing() implements Resolved {
+        /** Nothing usable there; {@code reason} is empty for a plain absence, else says why (a submodule, a symlink loop). */
+        record Missing(String reason) implements Resolved {
+            public Missing {
+                reason = reason == null ? "" : reason;
+            }
+
+            public Missing() {
+                this("");
+            }
         }
 
         /** The path, or a symlink on the way, leads outside the repository. */

@@ -60,9 +60,10 @@ final class FileChecks implements SemanticCheck {
         SpecTree.Resolved r = ctx.tree().resolve(joined.get());
         if (r instanceof SpecTree.Resolved.Escapes e) {
             ctx.report(Check.FILE_SOURCE_ESCAPES, image.origin(), at, "source '" + source + "': " + e.reason());
-        } else if (r instanceof SpecTree.Resolved.Missing) {
-            ctx.report(Check.FILE_SOURCE_MISSING, image.origin(), at, "source '" + source + "' does not exist (looked for "
-                    + joined.get() + " from the repository root)");
+        } else if (r instanceof SpecTree.Resolved.Missing m) {
+            ctx.report(Check.FILE_SOURCE_MISSING, image.origin(), at, "source '" + source + "' "
+                    + (m.reason().isEmpty() ? "does not exist" : "cannot be read: " + m.reason())
+                    + " (looked for " + joined.get() + " from the repository root)");
         } else if (r instanceof SpecTree.Resolved.Folder) {
             ctx.report(Check.FILE_SOURCE_MISSING, image.origin(), at, "source '" + source + "' is a folder, not a file");
         }
