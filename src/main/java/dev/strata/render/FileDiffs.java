@@ -1,10 +1,11 @@
 package dev.strata.render;
 
+import dev.strata.plan.Preview;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
-import dev.strata.render.Preview.Change;
-import dev.strata.render.Preview.FileChange;
+import dev.strata.plan.Preview.Change;
+import dev.strata.plan.Preview.FileChange;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,11 +1,12 @@
 package dev.strata.render;
 
+import dev.strata.plan.Preview;
 import dev.strata.plan.Action;
 import dev.strata.plan.Desired;
 import dev.strata.plan.Plan;
-import dev.strata.render.Preview.Change;
-import dev.strata.render.Preview.FileChange;
-import dev.strata.render.Preview.SpecChange;
+import dev.strata.plan.Preview.Change;
+import dev.strata.plan.Preview.FileChange;
+import dev.strata.plan.Preview.SpecChange;
 import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Image;
 import dev.strata.spec.Kind;

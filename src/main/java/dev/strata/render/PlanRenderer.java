@@ -1,9 +1,10 @@
 package dev.strata.render;
 
+import dev.strata.plan.Preview;
 import dev.strata.plan.Action;
 import dev.strata.plan.Plan;
-import dev.strata.render.Preview.Change;
-import dev.strata.render.Preview.SpecChange;
+import dev.strata.plan.Preview.Change;
+import dev.strata.plan.Preview.SpecChange;
 
 import java.io.PrintWriter;
 import java.util.List;

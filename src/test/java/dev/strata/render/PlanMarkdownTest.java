@@ -1,5 +1,7 @@
 package dev.strata.render;
 
+import dev.strata.plan.Preview;
+import dev.strata.plan.SpecChanges;
 import dev.strata.plan.Action;
 import dev.strata.plan.Desired;
 import dev.strata.plan.Plan;

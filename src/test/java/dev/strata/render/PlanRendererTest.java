@@ -1,5 +1,6 @@
 package dev.strata.render;
 
+import dev.strata.plan.SpecChanges;
 import dev.strata.plan.Action;
 import dev.strata.plan.Plan;
 import org.junit.jupiter.api.Test;

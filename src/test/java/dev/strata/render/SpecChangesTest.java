@@ -1,7 +1,8 @@
 package dev.strata.render;
 
-import dev.strata.render.Preview.Change;
-import dev.strata.render.Preview.SpecChange;
+import dev.strata.plan.SpecChanges;
+import dev.strata.plan.Preview.Change;
+import dev.strata.plan.Preview.SpecChange;
 import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Image;
 import dev.strata.spec.Kind;

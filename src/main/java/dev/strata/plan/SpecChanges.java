@@ -1,7 +1,7 @@
-package dev.strata.render;
+package dev.strata.plan;
 
-import dev.strata.render.Preview.Change;
-import dev.strata.render.Preview.SpecChange;
+import dev.strata.plan.Preview.Change;
+import dev.strata.plan.Preview.SpecChange;
 import dev.strata.spec.Fleet;
 import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Image;

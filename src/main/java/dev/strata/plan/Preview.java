@@ -1,4 +1,4 @@
-package dev.strata.render;
+package dev.strata.plan;
 
 import dev.strata.spec.Kind;
 import dev.strata.spec.Layer;
