@@ -10,13 +10,17 @@ import java.util.Properties;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataCommand.Version.class,
         description = "GitOps for fleets of image-based machines (Fedora CoreOS, bootc): "
                 + "YAML specs in Git become built OS images and staged rollouts.",
-        subcommands = {ValidateCommand.class},
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, StatusCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                " 0:success; the fleet is valid",
-                " 1:unexpected failure",
+                " 0:success; the fleet is valid; no changes",
+                " 1:failure",
+                " 2:changes present (plan --detailed-exitcode)",
+                " 3:a group is halted by its failure policy",
                 "64:usage error (unknown option, missing folder)",
-                "65:invalid specs"})
+                "65:invalid specs",
+                "75:another run holds the run lock",
+                "76:a saved plan is stale"})
 public final class StrataCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec

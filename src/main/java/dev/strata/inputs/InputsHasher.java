@@ -94,7 +94,7 @@ public final class InputsHasher {
     }
 
     /** The bytes a file entry places in the image: inline content, or the source file from the repository. */
-    byte[] bytes(Image image, Layer.FileEntry f) throws IOException {
+    public byte[] bytes(Image image, Layer.FileEntry f) throws IOException {
         if (f.content().isPresent()) return f.content().get().getBytes(StandardCharsets.UTF_8);
         String path = RepoPaths.join(image.origin().folder(), f.source().orElseThrow())
                 .orElseThrow(() -> new IOException("source " + f.source().get() + " escapes the repository"));

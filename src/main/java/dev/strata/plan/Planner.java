@@ -16,8 +16,20 @@ public final class Planner {
     }
 
     public static Plan plan(Desired desired, Observed observed, Instant now) {
-        List<Action> actions = new ArrayList<>(BuildPlanner.plan(desired, observed));
-        for (MachineGroup g : desired.fleet().groups()) actions.addAll(RolloutPlanner.plan(g, desired, observed, now));
+        List<Action> actions = new ArrayList<>(imageActions(desired, observed));
+        actions.addAll(groupActions(desired, observed, now));
         return new Plan(Plan.FORMAT_VERSION, desired.revision(), now, Fingerprint.of(observed), actions);
+    }
+
+    /** One action per image, parents first: build, wait for a base, or nothing to do. */
+    public static List<Action> imageActions(Desired desired, Observed observed) {
+        return BuildPlanner.plan(desired, observed);
+    }
+
+    /** One decision per group, in the fleet's order. */
+    public static List<Action> groupActions(Desired desired, Observed observed, Instant now) {
+        List<Action> actions = new ArrayList<>();
+        for (MachineGroup g : desired.fleet().groups()) actions.addAll(RolloutPlanner.plan(g, desired, observed, now));
+        return actions;
     }
 }

@@ -146,7 +146,9 @@ class ValidateCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("Exit codes:").contains("validate")
                 .containsPattern("(?m)^\\s+0\\s+success")
-                .containsPattern("(?m)^\\s+1\\s+unexpected failure")
+                .containsPattern("(?m)^\\s+1\\s+failure")
+                .containsPattern("(?m)^\\s+2\\s+changes present")
+                .containsPattern("(?m)^\\s+75\\s+another run holds the run lock")
                 .containsPattern("(?m)^\\s+64\\s+usage error")
                 .containsPattern("(?m)^\\s+65\\s+invalid specs");
     }

@@ -1,0 +1,61 @@
+package dev.strata.cli;
+
+import dev.strata.reconcile.FleetSource;
+import dev.strata.source.GitSource;
+import dev.strata.source.SourceException;
+import dev.strata.state.SqliteStateStore;
+import dev.strata.state.StateLocation;
+import dev.strata.state.StateSnapshot;
+import dev.strata.state.StateStore;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where the specs and the state live: shared by plan, apply and status. */
+final class RepoOptions {
+    @Option(names = "--repo", defaultValue = ".", paramLabel = "PATH|URL",
+            description = "The Git repository: a local path, or a file://, https:// or ssh:// URL (cloned into a cache, fetched each run). Default: the current folder.")
+    String repo;
+
+    @Option(names = "--fleet", defaultValue = "", paramLabel = "DIR",
+            description = "The fleet folder inside the repository (the one holding the Fleet document). Default: the repository root.")
+    String fleet;
+
+    @Option(names = "--worktree", description = "Read the specs from the work tree instead of Git objects (editing loops).")
+    boolean worktree;
+
+    @Option(names = "--no-fetch", description = "Do not fetch a remote repository; use the cached clone.")
+    boolean noFetch;
+
+    @Option(names = "--state", paramLabel = "FILE",
+            description = "The state file. Default: $XDG_STATE_HOME/strata/state.db or ~/.local/state/strata/state.db.")
+    Path state;
+
+    @Option(names = "--offline", description = "Contact no registry: followed streams use the digests recorded by earlier runs.")
+    boolean offline;
+
+    FleetSource open() throws SourceException {
+        GitSource git = GitSource.open(repo, GitSource.Options.defaults().withFetch(!noFetch));
+        return new FleetSource(git, fleet.replaceAll("^/+|/+$", ""), worktree);
+    }
+
+    Path stateFile() {
+        return StateLocation.resolve(Optional.ofNullable(state)).file();
+    }
+
+    /** The state store, created when missing. */
+    StateStore openState() {
+        return SqliteStateStore.open(stateFile());
+    }
+
+    /** A snapshot of the state when a state file exists; planning needs no state store. */
+    Optional<StateSnapshot> snapshotIfPresent() {
+        Path file = stateFile();
+        if (!Files.exists(file)) return Optional.empty();
+        try (StateStore s = SqliteStateStore.open(file)) {
+            return Optional.of(s.snapshot());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.strata.reconcile;
+
+import dev.strata.plan.Action;
+import dev.strata.plan.Build;
+import dev.strata.plan.Desired;
+import dev.strata.plan.Fingerprint;
+import dev.strata.plan.GroupState;
+import dev.strata.plan.MachineState;
+import dev.strata.plan.Plan;
+import dev.strata.spec.Machine;
+import dev.strata.spec.MachineGroup;
+import dev.strata.state.HistoryEntry;
+import dev.strata.state.StateStore;
+import dev.strata.state.StateTransaction;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Executes a saved plan exactly, and refuses a stale one: the state fingerprint it was made against
+ * must still hold (machine reports alone do not change it). Each executed action is one transaction
+ * with its history entry, so a crash between actions loses nothing and leaves nothing half-written.
+ * WAIT, NO_OP and most HOLDs change nothing.
+ */
+public final class Applier {
+    private final StateStore store;
+    private final Optional<BuildExecutor> builder;
+
+    public Applier(StateStore store, Optional<BuildExecutor> builder) {
+        this.store = store;
+        this.builder = builder;
+    }
+
+    /** One line per executed or failed action, for the report. */
+    public record Outcome(List<String> applied, List<String> failed) {
+        public Outcome {
+            applied = List.copyOf(applied);
+            failed = List.copyOf(failed);
+        }
+    }
+
+    public Outcome apply(Plan plan, Desired desired, Instant now) throws StalePlanException {
+        if (!desired.revision().equals(plan.revision())) {
+            throw new StalePlanException("the plan was made at " + plan.revision() + " but the specs are now at "
+                    + desired.revision() + "; make a new plan");
+        }
+        String current = store.read(r -> Fingerprint.of(dev.strata.state.StateSnapshot.of(r).observed(Map.of(), Map.of())));
+        if (!current.equals(plan.stateFingerprint())) {
+            throw new StalePlanException("the build and rollout state changed since the plan was made at "
+                    + plan.createdAt() + "; make a new plan");
+        }
+        List<String> applied = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (Action a : plan.actions()) {
+            if (a instanceof Action.BuildImage b) {
+                build(b, desired, now, plan.revision()).ifPresentOrElse(failed::add, () -> applied.add(line(a)));
+            } else if (a instanceof Action.Promote p) {
+                store.update(tx -> promote(tx, p, group(desired, p.group()), now, plan.revision()));
+                applied.add(line(a));
+            } else if (a instanceof Action.Rollback r) {
+                store.update(tx -> rollback(tx, r, group(desired, r.group()), now, plan.revision()));
+                applied.add(line(a));
+            } else if (a instanceof Action.Hold h && h.cause() == Action.HoldCause.FAILURE_POLICY) {
+                store.update(tx -> halt(tx, h, now, plan.revision()));
+                applied.add(line(a));
+            }
+        }
+        return new Outcome(applied, failed);
+    }
+
+    private static String line(Action a) {
+        return a.symbol() + " " + a.subject() + ": " + a.reason();
+    }
+
+    private Optional<String> build(Action.BuildImage b, Desired desired, Instant now, String revision) {
+        if (builder.isEmpty()) {
+            return Optional.of("+ " + b.image() + ": not built: this Strata has no image builder configured");
+        }
+        Build built;
+        try {
+            built = builder.get().build(b, desired);
+        } catch (Exception e) {
+            return Optional.of("+ " + b.image() + ": build failed: " + e.getMessage());
+        }
+        // Recorded only after the push succeeded.
+        store.update(tx -> {
+            tx.recordBuild(built);
+            tx.appendHistory(HistoryEntry.forAction(now, revision, b, built.imageDigest()));
+        });
+        return Optional.empty();
+    }
+
+    private static MachineGroup group(Desired desired, String name) {
+        return desired.fleet().group(name).orElseThrow(() -> new IllegalStateException("plan names unknown group " + name));
+    }
+
+    private static void release(StateTransaction tx, MachineGroup g, List<String> names, String digest, Instant now) {
+        Set<String> wanted = new HashSet<>(names);
+        for (Machine m : g.machines()) {
+            if (!wanted.contains(m.name())) continue;
+            MachineState was = tx.machine(m.id()).orElse(MachineState.unknown(m.id()));
+            // A new release clears the failure of the previous one.
+            tx.recordMachine(new MachineState(m.id(), was.booted(), was.bootedSince(), was.staged(), Optional.of(digest),
+                    Optional.of(now), Optional.empty(), was.lastReport()));
+        }
+    }
+
+    private static void promote(StateTransaction tx, Action.Promote p, MachineGroup g, Instant now, String revision) {
+        GroupState was = tx.group(g.name()).orElse(GroupState.fresh(g.name()));
+        boolean newTarget = was.target().filter(p.toDigest()::equals).isEmpty();
+        Optional<String> previous = newTarget ? was.target().or(p::fromDigest) : was.previous();
+        tx.saveGroup(new GroupState(g.name(), Optional.of(p.toDigest()), previous,
+                newTarget ? Optional.of(now) : was.startedAt(), GroupState.Status.ROLLING, was.rejectedDigests(),
+                was.pausedByOperator()));
+        release(tx, g, p.machines(), p.toDigest(), now);
+        tx.appendHistory(HistoryEntry.forAction(now, revision, p, String.join(",", p.machines())));
+    }
+
+    private static void rollback(StateTransaction tx, Action.Rollback r, MachineGroup g, Instant now, String revision) {
+        GroupState was = tx.group(g.name()).orElse(GroupState.fresh(g.name()));
+        Set<String> rejected = new HashSet<>(was.rejectedDigests());
+        rejected.add(r.fromDigest());
+        tx.saveGroup(new GroupState(g.name(), Optional.of(r.toDigest()), was.previous(), was.startedAt(),
+                GroupState.Status.ROLLED_BACK, rejected, was.pausedByOperator()));
+        release(tx, g, r.machines(), r.toDigest(), now);
+        tx.appendHistory(HistoryEntry.forAction(now, revision, r, String.join(",", r.machines())));
+    }
+
+    private static void halt(StateTransaction tx, Action.Hold h, Instant now, String revision) {
+        GroupState was = tx.group(h.group()).orElse(GroupState.fresh(h.group()));
+        if (was.status() == GroupState.Status.HALTED) return;
+        tx.saveGroup(new GroupState(was.group(), was.target(), was.previous(), was.startedAt(), GroupState.Status.HALTED,
+                was.rejectedDigests(), was.pausedByOperator()));
+        tx.appendHistory(HistoryEntry.forAction(now, revision, h, ""));
+    }
+}

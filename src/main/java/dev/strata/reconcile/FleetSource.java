@@ -1,0 +1,55 @@
+package dev.strata.reconcile;
+
+import dev.strata.source.GitSource;
+import dev.strata.source.GitTree;
+import dev.strata.source.SpecTree;
+import dev.strata.validate.Validator;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Where the desired state comes from: a Git repository (local or a cached remote) read at a ref
+ * straight from its objects, or, for editing loops, its work tree. The fleet folder is relative to
+ * the repository root ("" for the root).
+ */
+public final class FleetSource implements AutoCloseable {
+    private final GitSource git;
+    private final String folder;
+    private final boolean worktree;
+    private final Validator validator = new Validator();
+
+    public FleetSource(GitSource git, String folder, boolean worktree) {
+        this.git = git;
+        this.folder = folder;
+        this.worktree = worktree;
+    }
+
+    public String display() {
+        return git.display() + (folder.isEmpty() ? "" : " (fleet " + folder + ")");
+    }
+
+    public String folder() {
+        return folder;
+    }
+
+    public GitSource git() {
+        return git;
+    }
+
+    /** The fleet at {@code ref} (HEAD when empty); with --worktree, the files on disk instead. */
+    public Revision read(Optional<String> ref) throws IOException {
+        GitTree commit = git.at(ref.orElse("HEAD"));
+        if (worktree) {
+            SpecTree tree = git.worktree();
+            return new Revision(tree, folder, commit.commitId() + "+worktree", git.commitTime(commit),
+                    validator.validate(tree, folder));
+        }
+        return new Revision(commit, folder, commit.commitId(), git.commitTime(commit), validator.validate(commit, folder));
+    }
+
+    @Override
+    public void close() {
+        git.close();
+    }
+}

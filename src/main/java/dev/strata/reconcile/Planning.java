@@ -1,0 +1,104 @@
+package dev.strata.reconcile;
+
+import dev.strata.inputs.InputsHasher;
+import dev.strata.plan.Action;
+import dev.strata.plan.Build;
+import dev.strata.plan.Desired;
+import dev.strata.plan.GroupState;
+import dev.strata.plan.InputsDigest;
+import dev.strata.plan.MachineState;
+import dev.strata.plan.Observed;
+import dev.strata.plan.Plan;
+import dev.strata.plan.Planner;
+import dev.strata.plan.StreamResolution;
+import dev.strata.spec.FleetSpec;
+import dev.strata.state.StateSnapshot;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Observe and plan for one revision: resolve streams, compute inputs digests, read the state
+ * snapshot, and call the pure planner. Everything the planner needs is gathered here, once.
+ */
+public final class Planning {
+    private Planning() {
+    }
+
+    /** A plan with what it was made from, and notes a person should read (offline, unresolved streams). */
+    public record Result(Plan plan, Desired desired, Observed observed, List<String> notes) {
+        public Result {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    public static Result plan(Revision rev, StreamSource streams, Optional<StateSnapshot> state, Instant now)
+            throws IOException, InvalidSpecsException {
+        FleetSpec fleet = fleetOf(rev);
+        StreamSource.Resolved resolved = streams.resolve(fleet, recorded(state));
+        Map<String, InputsDigest> inputs = new InputsHasher(rev.tree()).digests(fleet, resolved.streams());
+        Desired desired = new Desired(fleet, rev.revision(), inputs);
+        Observed observed = state.map(s -> s.observed(resolved.streams(), Map.of()))
+                .orElseGet(() -> new Observed(resolved.streams(), Map.of(), Map.of(), Map.of(), Map.of()));
+        return new Result(Planner.plan(desired, observed, now), desired, observed, resolved.notes());
+    }
+
+    static FleetSpec fleetOf(Revision rev) throws InvalidSpecsException {
+        return rev.validation().fleet().orElseThrow(() -> new InvalidSpecsException(rev.revision(), rev.validation()));
+    }
+
+    static Map<String, StreamResolution> recorded(Optional<StateSnapshot> state) {
+        return state.map(s -> s.streams().values().stream()
+                        .collect(Collectors.toMap(r -> r.stream(), r -> r.asResolution())))
+                .orElse(Map.of());
+    }
+
+    /**
+     * Images not built yet are assumed built, named by their inputs digest, so a preview can show
+     * which waves would roll. Image actions come from the real observed state, group actions from
+     * the assumed one.
+     */
+    static Plan assumingBuilds(Desired desired, Observed observed, String commit, Instant now) {
+        List<Action> actions = new ArrayList<>(Planner.imageActions(desired, observed));
+        Map<String, Build> builds = new java.util.HashMap<>(observed.builds());
+        for (InputsDigest in : desired.inputs().values()) {
+            builds.putIfAbsent(in.digest(), standIn(in, commit, now));
+        }
+        Observed assumed = new Observed(observed.streams(), builds, observed.previousInputs(), observed.groups(),
+                observed.machines());
+        actions.addAll(Planner.groupActions(desired, assumed, now));
+        return new Plan(Plan.FORMAT_VERSION, desired.revision(), now, dev.strata.plan.Fingerprint.of(observed), actions);
+    }
+
+    /** A build that has not happened, named by its inputs digest. */
+    static Build standIn(InputsDigest in, String commit, Instant now) {
+        return new Build(in.image(), in.digest(), in.digest(), in.image() + "@" + in.digest(), commit, in.baseDigest(),
+                Optional.empty(), now);
+    }
+
+    /** What a preview with no state store assumes about the base revision: built, and rolled out everywhere. */
+    static Observed assumeRolledOut(FleetSpec base, Map<String, InputsDigest> baseInputs,
+                                    Map<String, StreamResolution> streams, String commit, Instant now) {
+        Map<String, Build> builds = new java.util.HashMap<>();
+        Map<String, GroupState> groups = new java.util.HashMap<>();
+        Map<String, MachineState> machines = new java.util.HashMap<>();
+        Instant longAgo = now.minus(java.time.Duration.ofDays(30));
+        for (InputsDigest in : baseInputs.values()) builds.put(in.digest(), standIn(in, commit, longAgo));
+        for (var g : base.groups()) {
+            InputsDigest in = baseInputs.get(g.image());
+            if (in == null) continue;
+            groups.put(g.name(), new GroupState(g.name(), Optional.of(in.digest()), Optional.empty(), Optional.of(longAgo),
+                    GroupState.Status.DONE, java.util.Set.of(), false));
+            for (var m : g.machines()) {
+                machines.put(m.id(), new MachineState(m.id(), Optional.of(in.digest()), Optional.of(longAgo), Optional.empty(),
+                        Optional.of(in.digest()), Optional.of(longAgo), Optional.empty(), Optional.of(longAgo)));
+            }
+        }
+        return new Observed(streams, builds, baseInputs, groups, machines);
+    }
+}
