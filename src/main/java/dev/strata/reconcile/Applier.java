@@ -90,6 +90,7 @@ public final class Applier {
         // Recorded only after the push succeeded.
         store.update(tx -> {
             tx.recordBuild(built);
+            Optional.ofNullable(desired.inputs().get(b.image())).ifPresent(in -> tx.recordInputs(in, now));
             tx.appendHistory(HistoryEntry.forAction(now, revision, b, built.imageDigest()));
         });
         return Optional.empty();

@@ -43,7 +43,7 @@ public final class Planning {
         StreamSource.Resolved resolved = streams.resolve(fleet, recorded(state));
         Map<String, InputsDigest> inputs = new InputsHasher(rev.tree()).digests(fleet, resolved.streams());
         Desired desired = new Desired(fleet, rev.revision(), inputs);
-        Observed observed = state.map(s -> s.observed(resolved.streams(), Map.of()))
+        Observed observed = state.map(s -> s.observed(resolved.streams()))
                 .orElseGet(() -> new Observed(resolved.streams(), Map.of(), Map.of(), Map.of(), Map.of()));
         return new Result(Planner.plan(desired, observed, now), desired, observed, resolved.notes());
     }

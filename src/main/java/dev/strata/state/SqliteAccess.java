@@ -1,6 +1,7 @@
 package dev.strata.state;
 
 import dev.strata.plan.Build;
+import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.StreamResolution;
@@ -66,6 +67,20 @@ final class SqliteAccess implements StateTransaction {
                         + " built_at = excluded.built_at",
                 b.inputsDigest(), b.image(), b.imageDigest(), b.reference(), b.commit(), b.baseDigest(), b.baseVersion().orElse(null),
                 millis(b.builtAt()));
+    }
+
+    @Override
+    public void recordInputs(InputsDigest inputs, Instant recordedAt) {
+        sql.update("INSERT INTO image_inputs (image, inputs_digest, body, recorded_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (image) DO UPDATE SET inputs_digest = excluded.inputs_digest,"
+                        + " body = excluded.body, recorded_at = excluded.recorded_at",
+                inputs.image(), inputs.digest(), InputsJson.write(inputs), millis(recordedAt));
+    }
+
+    @Override
+    public Map<String, InputsDigest> builtInputs() {
+        return byKey(sql.query("SELECT body FROM image_inputs ORDER BY image", r -> InputsJson.read(r.getString("body"))),
+                InputsDigest::image);
     }
 
     private static Build build(ResultSet r) throws SQLException {

@@ -114,6 +114,15 @@ final class SqliteSchema {
                       host TEXT NOT NULL,
                       command TEXT NOT NULL,
                       since INTEGER NOT NULL
+                    ) STRICT""")),
+            // The inputs each image was last built from, so a later plan can say which files changed.
+            new Migration(2, "inputs of each image's latest build", List.of(
+                    """
+                    CREATE TABLE image_inputs (
+                      image TEXT PRIMARY KEY,
+                      inputs_digest TEXT NOT NULL,
+                      body TEXT NOT NULL,
+                      recorded_at INTEGER NOT NULL
                     ) STRICT""")));
 
     private SqliteSchema() {

@@ -1,6 +1,7 @@
 package dev.strata.state;
 
 import dev.strata.plan.Build;
+import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 
@@ -52,4 +53,7 @@ public interface StateReader {
     default String fingerprint() {
         return StateFingerprint.of(builds(), groups(), waves(), approvals());
     }
+
+    /** The inputs of each image's latest recorded build, by image name. */
+    Map<String, InputsDigest> builtInputs();
 }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> groups, List<WaveProgress> waves,
                             List<Approval> approvals, Map<String, MachineState> machines,
-                            Map<String, RecordedStream> streams, String fingerprint) {
+                            Map<String, RecordedStream> streams, Map<String, InputsDigest> inputs, String fingerprint) {
     public StateSnapshot {
         builds = sorted(builds);
         groups = sorted(groups);
@@ -26,6 +26,7 @@ public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> g
         approvals = List.copyOf(approvals);
         machines = sorted(machines);
         streams = sorted(streams);
+        inputs = sorted(inputs);
     }
 
     /** Reads everything through {@code reader}, which should be inside one transaction. */
@@ -35,13 +36,18 @@ public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> g
         List<WaveProgress> waves = reader.waves();
         List<Approval> approvals = reader.approvals();
         return new StateSnapshot(builds, groups, waves, approvals, reader.machines(), reader.recordedStreams(),
-                StateFingerprint.of(builds, groups, waves, approvals));
+                reader.builtInputs(), StateFingerprint.of(builds, groups, waves, approvals));
     }
 
     /**
      * The planner's view: this state plus the streams as resolved for this run, and the inputs the
      * images were last built from (for explaining rebuilds; empty when unknown).
      */
+    public Observed observed(Map<String, StreamResolution> resolvedStreams) {
+        return observed(resolvedStreams, inputs);
+    }
+
+    /** As {@link #observed(Map)}, explaining rebuilds against {@code previousInputs} instead (previews). */
     public Observed observed(Map<String, StreamResolution> resolvedStreams, Map<String, InputsDigest> previousInputs) {
         return new Observed(resolvedStreams, builds, previousInputs, groups, machines);
     }

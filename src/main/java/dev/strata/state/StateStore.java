@@ -1,6 +1,7 @@
 package dev.strata.state;
 
 import dev.strata.plan.Build;
+import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.StreamResolution;
@@ -150,6 +151,16 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     @Override
     default void recordBuild(Build build) {
         update(tx -> tx.recordBuild(build));
+    }
+
+    @Override
+    default void recordInputs(InputsDigest inputs, java.time.Instant recordedAt) {
+        update(tx -> tx.recordInputs(inputs, recordedAt));
+    }
+
+    @Override
+    default Map<String, InputsDigest> builtInputs() {
+        return read(StateReader::builtInputs);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.strata.state;
 
 import dev.strata.plan.Build;
+import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.StreamResolution;
@@ -14,6 +15,9 @@ import java.time.Instant;
 public interface StateTransaction extends StateReader {
     /** Records a pushed image, replacing an earlier build of the same inputs digest. */
     void recordBuild(Build build);
+
+    /** Records the inputs an image was just built from; replaces the image's earlier record. */
+    void recordInputs(InputsDigest inputs, java.time.Instant recordedAt);
 
     /** Saves a group's rollout, replacing what was saved for it before. */
     void saveGroup(GroupState group);

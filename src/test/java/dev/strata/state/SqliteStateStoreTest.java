@@ -3,6 +3,7 @@ package dev.strata.state;
 import dev.strata.plan.Action;
 import dev.strata.plan.Build;
 import dev.strata.plan.GroupState;
+import dev.strata.plan.InputsDigest;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Observed;
 import dev.strata.plan.StreamResolution;
@@ -60,6 +61,22 @@ class SqliteStateStoreTest {
                 Map.of(a.inputsDigest(), a, b.inputsDigest(), b));
         assertThat(store.build(b.inputsDigest())).contains(b);
         assertThat(store.build(digest("nothing"))).isEmpty();
+    }
+
+    @Test
+    void theInputsOfAnImagesLatestBuildRoundTripAndReplaceTheEarlierOnes() {
+        InputsDigest first = new InputsDigest("dc-bonded", digest("in-1"), digest("base-1"), List.of(
+                new InputsDigest.LayerDigest("network", digest("layer-1"), Map.of("/etc/a.conf", digest("a-1")))));
+        InputsDigest second = new InputsDigest("dc-bonded", digest("in-2"), digest("base-1"), List.of(
+                new InputsDigest.LayerDigest("network", digest("layer-2"), Map.of("/etc/a.conf", digest("a-2"),
+                        "unit:node-exporter.service", digest("u")))));
+
+        store.recordInputs(first, T0);
+        store.recordInputs(second, T0.plusSeconds(60));
+
+        assertThat(store.builtInputs()).containsOnlyKeys("dc-bonded");
+        assertThat(store.builtInputs().get("dc-bonded")).isEqualTo(second);
+        assertThat(store.snapshot().observed(Map.of()).previousInputs()).containsEntry("dc-bonded", second);
     }
 
     @Test
