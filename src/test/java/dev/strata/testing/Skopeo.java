@@ -1,0 +1,55 @@
+package dev.strata.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What skopeo, a tool users have, says about an image in a {@link TestRegistry}: a cross-check. */
+public final class Skopeo {
+    private Skopeo() {
+    }
+
+    /** The {@code Digest} {@code skopeo inspect} reports for {@code repository:tag}. */
+    public static String digest(TestRegistry registry, String repositoryAndTag) throws IOException, InterruptedException {
+        byte[] json = inspect(registry, repositoryAndTag, false);
+        return new ObjectMapper().readTree(json).path("Digest").asText();
+    }
+
+    /** sha256 of the manifest bytes {@code skopeo inspect --raw} prints: the tag's manifest (or index) digest. */
+    public static String rawDigest(TestRegistry registry, String repositoryAndTag) throws IOException, InterruptedException {
+        try {
+            byte[] raw = inspect(registry, repositoryAndTag, true);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] inspect(TestRegistry registry, String repositoryAndTag, boolean raw)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false"));
+        if (raw) command.add("--raw");
+        registry.login().ifPresent(l -> command.addAll(List.of("--creds", l.user() + ":" + l.password())));
+        command.add("docker://" + registry.reference(repositoryAndTag));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("skopeo is not installed: the registry tests cross-check digests with it."
+                    + " Install it (Debian/Ubuntu: sudo apt-get install -y --no-install-recommends skopeo), or run .ci/run", e);
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("skopeo inspect " + repositoryAndTag + " failed: " + err);
+        }
+        return out;
+    }
+}
