@@ -9,7 +9,11 @@ import dev.strata.state.StateSnapshot;
 import dev.strata.state.StateStore;
 import picocli.CommandLine.Option;
 
+import dev.strata.spec.Fleet;
+
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -35,6 +39,25 @@ final class RepoOptions {
 
     @Option(names = "--offline", description = "Contact no registry: followed streams use the digests recorded by earlier runs.")
     boolean offline;
+
+    @Option(names = "--mirror", paramLabel = "FROM=TO", converter = MirrorConverter.class,
+            description = "Pull bases whose reference starts with FROM through TO, for this run (repeatable).")
+    List<Fleet.Mirror> mirrors = new ArrayList<>();
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST",
+            description = "Allow plain HTTP to this registry host for this run (repeatable).")
+    List<String> insecureRegistries = new ArrayList<>();
+
+    static final class MirrorConverter implements picocli.CommandLine.ITypeConverter<Fleet.Mirror> {
+        @Override
+        public Fleet.Mirror convert(String value) {
+            try {
+                return dev.strata.registry.Mirrors.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not FROM=TO: " + e.getMessage());
+            }
+        }
+    }
 
     FleetSource open() throws SourceException {
         GitSource git = GitSource.open(repo, GitSource.Options.defaults().withFetch(!noFetch));
