@@ -80,7 +80,7 @@ final class ChildProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
-        reader.join(10_000);
+        reader.join(60_000); // drain everything it said before dying, even on a loaded machine
     }
 
     int waitForExit(Duration timeout) throws InterruptedException {
