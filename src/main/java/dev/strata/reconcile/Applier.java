@@ -25,7 +25,8 @@ import java.util.Set;
  * Executes a saved plan exactly, and refuses a stale one: the state fingerprint it was made against
  * must still hold (machine reports alone do not change it). Each executed action is one transaction
  * with its history entry, so a crash between actions loses nothing and leaves nothing half-written.
- * WAIT, NO_OP and most HOLDs change nothing.
+ * WAIT, NO_OP and most HOLDs change nothing. A {@link Listener} hears of each action as soon as it is
+ * done, so what a run did is reported even when the run dies before the end.
  */
 public final class Applier {
     private final StateStore store;
@@ -44,7 +45,23 @@ public final class Applier {
         }
     }
 
+    /** Hears of each executed action right after its state write committed, and of each failed one. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        default void applied(String line) {
+        }
+
+        default void failed(String line) {
+        }
+    }
+
     public Outcome apply(Plan plan, Desired desired, Instant now) throws StalePlanException {
+        return apply(plan, desired, now, Listener.NONE);
+    }
+
+    public Outcome apply(Plan plan, Desired desired, Instant now, Listener listener) throws StalePlanException {
         if (!desired.revision().equals(plan.revision())) {
             throw new StalePlanException("the plan was made at " + plan.revision() + " but the specs are now at "
                     + desired.revision() + "; make a new plan");
@@ -57,20 +74,35 @@ public final class Applier {
         List<String> applied = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (Action a : plan.actions()) {
-            if (a instanceof Action.BuildImage b) {
-                build(b, desired, now, plan.revision()).ifPresentOrElse(failed::add, () -> applied.add(line(a)));
-            } else if (a instanceof Action.Promote p) {
-                store.update(tx -> promote(tx, p, group(desired, p.group()), now, plan.revision()));
+            if (!changesState(a)) continue;
+            Optional<String> failure = execute(a, desired, now, plan.revision());
+            if (failure.isPresent()) {
+                failed.add(failure.get());
+                listener.failed(failure.get());
+            } else {
                 applied.add(line(a));
-            } else if (a instanceof Action.Rollback r) {
-                store.update(tx -> rollback(tx, r, group(desired, r.group()), now, plan.revision()));
-                applied.add(line(a));
-            } else if (a instanceof Action.Hold h && h.cause() == Action.HoldCause.FAILURE_POLICY) {
-                store.update(tx -> halt(tx, h, now, plan.revision()));
-                applied.add(line(a));
+                listener.applied(line(a));
             }
         }
         return new Outcome(applied, failed);
+    }
+
+    private static boolean changesState(Action a) {
+        return a instanceof Action.BuildImage || a instanceof Action.Promote || a instanceof Action.Rollback
+                || (a instanceof Action.Hold h && h.cause() == Action.HoldCause.FAILURE_POLICY);
+    }
+
+    /** Carries out one action in one transaction; the failure line when it failed. */
+    private Optional<String> execute(Action a, Desired desired, Instant now, String revision) {
+        if (a instanceof Action.BuildImage b) return build(b, desired, now, revision);
+        if (a instanceof Action.Promote p) {
+            store.update(tx -> promote(tx, p, group(desired, p.group()), now, revision));
+        } else if (a instanceof Action.Rollback r) {
+            store.update(tx -> rollback(tx, r, group(desired, r.group()), now, revision));
+        } else if (a instanceof Action.Hold h) {
+            store.update(tx -> halt(tx, h, now, revision));
+        }
+        return Optional.empty();
     }
 
     private static String line(Action a) {
