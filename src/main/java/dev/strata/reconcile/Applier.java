@@ -10,6 +10,7 @@ import dev.strata.plan.Plan;
 import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
 import dev.strata.state.HistoryEntry;
+import dev.strata.state.StateSnapshot;
 import dev.strata.state.StateStore;
 import dev.strata.state.StateTransaction;
 
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Executes a saved plan exactly, and refuses a stale one: the state fingerprint it was made against
@@ -66,10 +68,18 @@ public final class Applier {
             throw new StalePlanException("the plan was made at " + plan.revision() + " but the specs are now at "
                     + desired.revision() + "; make a new plan");
         }
-        String current = store.read(r -> Fingerprint.of(dev.strata.state.StateSnapshot.of(r).observed(Map.of(), Map.of())));
-        if (!current.equals(plan.stateFingerprint())) {
+        StateSnapshot state = store.snapshot();
+        if (!Fingerprint.of(state.observed(Map.of(), Map.of())).equals(plan.stateFingerprint())) {
             throw new StalePlanException("the build and rollout state changed since the plan was made at "
                     + plan.createdAt() + "; make a new plan");
+        }
+        // A pull-request preview names images that are not built yet by their inputs digest: never release machines to one.
+        Set<String> built = state.builds().values().stream().map(Build::imageDigest).collect(Collectors.toSet());
+        for (Action a : plan.actions()) {
+            if (a instanceof Action.Promote p && !built.contains(p.toDigest())) {
+                throw new StalePlanException("the plan releases " + p.group() + " to " + p.toDigest() + ", which is not a"
+                        + " recorded build (a --base/--head preview cannot be applied); make a new plan without --base and --head");
+            }
         }
         List<String> applied = new ArrayList<>();
         List<String> failed = new ArrayList<>();

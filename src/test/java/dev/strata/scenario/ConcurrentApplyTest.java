@@ -46,7 +46,7 @@ class ConcurrentApplyTest {
         holder = holdLock(world.state, Duration.ofSeconds(2));
         try {
             long start = System.nanoTime();
-            Strata.Run waited = Strata.child(List.of(), append(apply, "--wait", "10s"));
+            Strata.Run waited = Strata.child(List.of(), Strata.plus(apply, "--wait", "10s"));
             assertThat(waited.exitCode()).as("%s", waited).isEqualTo(ExitCodes.OK);
             assertThat(waited.out()).contains("applied ~ dc-east: wave canary").endsWith("Apply: 1 applied, 0 failed.\n");
             assertThat(holder.waitFor(0, TimeUnit.SECONDS)).as("the holder had exited when apply got the lock").isTrue();
@@ -66,11 +66,5 @@ class ConcurrentApplyTest {
             throw new AssertionError("lock holder said " + line + "; stderr: " + err);
         }
         return p;
-    }
-
-    static String[] append(String[] a, String... more) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + more.length);
-        System.arraycopy(more, 0, out, a.length, more.length);
-        return out;
     }
 }

@@ -126,4 +126,27 @@ class StalePlanTest {
         assertThat(run.exitCode()).as("%s", run).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("applied ~ dc-east: wave early");
     }
+
+    @Test
+    void aPullRequestPreviewIsNeverApplied() throws Exception {
+        scenario.repo.replace(Scenario.BOND, "miimon=100", "miimon=200").commit("bond0: check the links every 200 ms");
+        String[] preview = {"plan", "--repo", world.repo.toString(), "--state", world.state.toString(), "--now", Strata.NOW,
+                "--base", "HEAD~1", "--head", "HEAD"};
+
+        Strata.Run out = Strata.run(Strata.plus(preview, "--out", planFile.toString()));
+        assertThat(out.exitCode()).as("%s", out).isEqualTo(ExitCodes.USAGE);
+        assertThat(out.err()).contains("a --base/--head preview cannot be applied");
+
+        // Its JSON, saved by hand, names dc-bonded's new build by its inputs digest: nothing is built under that name.
+        Strata.Run json = Strata.run(Strata.plus(preview, "--format", "json"));
+        Files.writeString(planFile, json.out());
+        Strata.Run run = apply(planFile);
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(ExitCodes.STALE_PLAN);
+        assertThat(run.err()).contains("which is not a recorded build (a --base/--head preview cannot be applied)");
+        try (StateStore store = SqliteStateStore.open(world.state)) {
+            assertThat(store.machines()).as("machines released").isEmpty();
+            assertThat(store.history(Optional.empty(), 10)).isEmpty();
+        }
+    }
 }

@@ -37,6 +37,13 @@ final class Strata {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** A command line with more arguments. */
+    static String[] plus(String[] args, String... more) {
+        String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, out, args.length, more.length);
+        return out;
+    }
+
     /** Starts {@code mainClass} in a JVM of its own, with the test class path and {@code -D} properties. */
     static Process start(List<String> properties, Class<?> mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
