@@ -71,7 +71,8 @@ public final class Previewing {
                         headStreams.streams(), base.revision(), now));
         Plan plan = Planning.assumingBuilds(desired, observed, head.revision(), now);
 
-        List<Preview.SpecChange> specChanges = SpecChanges.between(baseFleet.orElse(emptyLike(headFleet)), headFleet);
+        List<Preview.SpecChange> specChanges = baseFleet.map(f -> SpecChanges.between(f, headFleet))
+                .orElseGet(() -> SpecChanges.added(headFleet));
         List<Preview.FileChange> files = fileChanges(plan, baseFleet, base, headFleet, headHasher);
         Preview preview = new Preview(Optional.of(base.revision()), head.revision(), specChanges, files);
         return new Result(plan, preview, desired, notes);
