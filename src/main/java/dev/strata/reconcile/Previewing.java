@@ -68,7 +68,7 @@ public final class Previewing {
 
         Observed observed = state.map(s -> s.observed(headStreams.streams(), baseInputs))
                 .orElseGet(() -> Planning.assumeRolledOut(baseFleet.orElse(emptyLike(headFleet)), baseInputs,
-                        headStreams.streams(), base.revision(), now));
+                        baseStreams.streams(), headStreams.streams(), base.revision(), now));
         Plan plan = Planning.assumingBuilds(desired, observed, head.revision(), now);
 
         List<Preview.SpecChange> specChanges = baseFleet.map(f -> SpecChanges.between(f, headFleet))
