@@ -53,5 +53,15 @@ class RevertRollsBackOutTest {
         assertThat(promote.fromDigest()).contains(second.get("dc-bonded"));
         assertThat(promote.wave()).isEqualTo("canary");
         assertThat(promote.machines()).containsExactly("dc-east-01");
+
+        // The pull request's preview says the same, and still shows which file the revert changes.
+        Strata.Run preview = Strata.run("plan", "--repo", repoDir.toString(), "--state", world.state.toString(),
+                "--now", Strata.NOW, "--format", "markdown", "--base", "HEAD~1", "--head", "HEAD");
+        assertThat(preview.out()).as("%s", preview).contains("| Images to build | 0 |  |", "| Groups to roll | 1 | `dc-east` |",
+                "- `Image/dc-bonded` changed (the files it carries)",
+                "**`/etc/NetworkManager/system-connections/bond0.nmconnection`**: changed, contents hidden (mode 0600)",
+                "Reason: up to date: " + first.get("dc-bonded").substring(0, 19) + " built from "
+                        + s.commits.get(Step.INITIAL_FLEET).name().substring(0, 7),
+                "Reason: wave canary: release 1 machine(s) to " + first.get("dc-bonded").substring(0, 19));
     }
 }
