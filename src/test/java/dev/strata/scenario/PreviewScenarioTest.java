@@ -1,12 +1,18 @@
 package dev.strata.scenario;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.strata.cli.ExitCodes;
+import dev.strata.render.PlanJson;
 import dev.strata.scenario.Scenario.Step;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +30,8 @@ class PreviewScenarioTest {
                 "--format", format);
     }
 
+    static final ObjectMapper JSON = new ObjectMapper();
+
     @ParameterizedTest
     @EnumSource(Step.class)
     void previewOfEachStepMatchesItsGoldenFiles(Step step) throws Exception {
@@ -35,6 +43,11 @@ class PreviewScenarioTest {
             Goldens.assertMatches(step.dir + "/" + f[1], run.out());
             Goldens.assertMatches(step.dir + "/stderr.txt", run.err());
         }
+        String json = preview(dir, "json").out();
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(JSON.readTree(Files.readString(FleetRepo.EXAMPLE.resolveSibling("docs/plan.schema.json"))));
+        assertThat(schema.validate(JSON.readTree(json))).as("docs/plan.schema.json").isEmpty();
+        assertThat(PlanJson.write(PlanJson.parse(json))).as("read back").isEqualTo(json);
     }
 
     @Test
