@@ -72,9 +72,20 @@ final class ApplyCommand implements Callable<Integer> {
             lock.clearedStale().ifPresent(h -> spec.commandLine().getErr().println("note: cleared a stale run lock of " + h.describe()));
             Revision rev = source.read(ref);
             Planning.Result current = Planning.plan(rev, Streams.forRun(repo), Optional.of(store.snapshot()), now);
-            Applier.Outcome o = new Applier(store, Optional.empty()).apply(plan, current.desired(), now);
-            o.applied().forEach(l -> out.println("applied " + l));
-            o.failed().forEach(l -> out.println("failed  " + l));
+            Applier.Outcome o = new Applier(store, Optional.empty()).apply(plan, current.desired(), now, new Applier.Listener() {
+                @Override
+                public void applied(String line) {
+                    out.println("applied " + line);
+                    out.flush();
+                    CrashTestHook.afterAction();
+                }
+
+                @Override
+                public void failed(String line) {
+                    out.println("failed  " + line);
+                    out.flush();
+                }
+            });
             out.println("Apply: " + o.applied().size() + " applied, " + o.failed().size() + " failed.");
             return o.failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
         } catch (RunLockedException e) {

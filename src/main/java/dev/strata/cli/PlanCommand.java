@@ -73,6 +73,10 @@ final class PlanCommand implements Callable<Integer> {
         if (base.isPresent() != head.isPresent()) {
             throw new UserError("--base and --head go together", ExitCodes.USAGE);
         }
+        if (base.isPresent() && out != null) {
+            throw new UserError("--out saves a plan for 'strata apply', and a --base/--head preview cannot be applied"
+                    + " (it assumes images that are not built yet); drop --out, or --base and --head", ExitCodes.USAGE);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Instant now = asOf.orElseGet(clock::instant);
@@ -110,7 +114,7 @@ final class PlanCommand implements Callable<Integer> {
                     if (base.isPresent()) PlanRenderer.text(plan, preview, stdout);
                     else PlanRenderer.text(plan, stdout);
                 }
-                case JSON -> stdout.println(PlanJson.write(plan));
+                case JSON -> stdout.print(PlanJson.write(plan));
                 case MARKDOWN -> stdout.print(PlanMarkdown.render(plan, preview, desired, now));
             }
             stdout.flush();

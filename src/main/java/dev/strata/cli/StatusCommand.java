@@ -66,8 +66,11 @@ final class StatusCommand implements Callable<Integer> {
                     else if (ms.failure().isPresent()) failed++;
                     else if (ms.releasedDigest().isPresent() && !ms.runs(ms.releasedDigest().get())) updating++;
                 }
+                // Apply records a rollout as rolling; it is done once every machine runs its target.
+                GroupState.Status status = gs.status() == GroupState.Status.ROLLING && updated == g.machines().size()
+                        ? GroupState.Status.DONE : gs.status();
                 out.printf("  %s (%s, %d machines): %s%n", g.name(), g.delivery().value(), g.machines().size(),
-                        gs.status().name().toLowerCase());
+                        status.name().toLowerCase(java.util.Locale.ROOT));
                 out.println("    target:   " + gs.target().orElse("-") + "   previous: " + gs.previous().orElse("-"));
                 out.printf("    machines: %d updated, %d updating, %d pending, %d failed%n", updated, updating,
                         g.machines().size() - updated - updating - failed, failed);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -30,15 +31,24 @@ public final class SpecChanges {
     }
 
     public static List<SpecChange> between(FleetSpec base, FleetSpec head) {
+        return between(Optional.of(base), head);
+    }
+
+    /** Every object of {@code head} added, its Fleet too: the base revision had no valid fleet. */
+    public static List<SpecChange> added(FleetSpec head) {
+        return between(Optional.empty(), head);
+    }
+
+    private static List<SpecChange> between(Optional<FleetSpec> base, FleetSpec head) {
         List<SpecChange> out = new ArrayList<>();
-        compare(Kind.FLEET, List.of(base.fleet()), List.of(head.fleet()), Fleet::name,
+        compare(Kind.FLEET, base.map(b -> List.of(b.fleet())).orElse(List.of()), List.of(head.fleet()), Fleet::name,
                 f -> new Fleet(f.name(), f.registry(), f.insecureRegistries(), f.mirrors(), NOWHERE), out);
-        compare(Kind.STREAM, base.streams(), head.streams(), Stream::name,
+        compare(Kind.STREAM, base.map(FleetSpec::streams).orElse(List.of()), head.streams(), Stream::name,
                 s -> new Stream(s.name(), s.image(), s.tag(), s.pin(), s.version(), s.barriers(), s.deadEnds(),
                         s.updateMetadata(), NOWHERE), out);
-        compare(Kind.IMAGE, base.images(), head.images(), Image::name,
+        compare(Kind.IMAGE, base.map(FleetSpec::images).orElse(List.of()), head.images(), Image::name,
                 i -> new Image(i.name(), i.from(), i.labels(), i.layers(), NOWHERE), out);
-        compare(Kind.MACHINE_GROUP, base.groups(), head.groups(), MachineGroup::name,
+        compare(Kind.MACHINE_GROUP, base.map(FleetSpec::groups).orElse(List.of()), head.groups(), MachineGroup::name,
                 g -> new MachineGroup(g.name(), g.image(), g.delivery(), g.machines(), g.rollout(), NOWHERE), out);
         return List.copyOf(out);
     }

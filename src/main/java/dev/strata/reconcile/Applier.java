@@ -10,6 +10,7 @@ import dev.strata.plan.Plan;
 import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
 import dev.strata.state.HistoryEntry;
+import dev.strata.state.StateSnapshot;
 import dev.strata.state.StateStore;
 import dev.strata.state.StateTransaction;
 
@@ -20,12 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Executes a saved plan exactly, and refuses a stale one: the state fingerprint it was made against
  * must still hold (machine reports alone do not change it). Each executed action is one transaction
  * with its history entry, so a crash between actions loses nothing and leaves nothing half-written.
- * WAIT, NO_OP and most HOLDs change nothing.
+ * WAIT, NO_OP and most HOLDs change nothing. A {@link Listener} hears of each action as soon as it is
+ * done, so what a run did is reported even when the run dies before the end.
  */
 public final class Applier {
     private final StateStore store;
@@ -44,33 +47,72 @@ public final class Applier {
         }
     }
 
+    /** Hears of each executed action right after its state write committed, and of each failed one. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        default void applied(String line) {
+        }
+
+        default void failed(String line) {
+        }
+    }
+
     public Outcome apply(Plan plan, Desired desired, Instant now) throws StalePlanException {
+        return apply(plan, desired, now, Listener.NONE);
+    }
+
+    public Outcome apply(Plan plan, Desired desired, Instant now, Listener listener) throws StalePlanException {
         if (!desired.revision().equals(plan.revision())) {
             throw new StalePlanException("the plan was made at " + plan.revision() + " but the specs are now at "
                     + desired.revision() + "; make a new plan");
         }
-        String current = store.read(r -> Fingerprint.of(dev.strata.state.StateSnapshot.of(r).observed(Map.of(), Map.of())));
-        if (!current.equals(plan.stateFingerprint())) {
+        StateSnapshot state = store.snapshot();
+        if (!Fingerprint.of(state.observed(Map.of(), Map.of())).equals(plan.stateFingerprint())) {
             throw new StalePlanException("the build and rollout state changed since the plan was made at "
                     + plan.createdAt() + "; make a new plan");
+        }
+        // A pull-request preview names images that are not built yet by their inputs digest: never release machines to one.
+        Set<String> built = state.builds().values().stream().map(Build::imageDigest).collect(Collectors.toSet());
+        for (Action a : plan.actions()) {
+            if (a instanceof Action.Promote p && !built.contains(p.toDigest())) {
+                throw new StalePlanException("the plan releases " + p.group() + " to " + p.toDigest() + ", which is not a"
+                        + " recorded build (a --base/--head preview cannot be applied); make a new plan without --base and --head");
+            }
         }
         List<String> applied = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (Action a : plan.actions()) {
-            if (a instanceof Action.BuildImage b) {
-                build(b, desired, now, plan.revision()).ifPresentOrElse(failed::add, () -> applied.add(line(a)));
-            } else if (a instanceof Action.Promote p) {
-                store.update(tx -> promote(tx, p, group(desired, p.group()), now, plan.revision()));
+            if (!changesState(a)) continue;
+            Optional<String> failure = execute(a, desired, now, plan.revision());
+            if (failure.isPresent()) {
+                failed.add(failure.get());
+                listener.failed(failure.get());
+            } else {
                 applied.add(line(a));
-            } else if (a instanceof Action.Rollback r) {
-                store.update(tx -> rollback(tx, r, group(desired, r.group()), now, plan.revision()));
-                applied.add(line(a));
-            } else if (a instanceof Action.Hold h && h.cause() == Action.HoldCause.FAILURE_POLICY) {
-                store.update(tx -> halt(tx, h, now, plan.revision()));
-                applied.add(line(a));
+                listener.applied(line(a));
             }
         }
         return new Outcome(applied, failed);
+    }
+
+    private static boolean changesState(Action a) {
+        return a instanceof Action.BuildImage || a instanceof Action.Promote || a instanceof Action.Rollback
+                || (a instanceof Action.Hold h && h.cause() == Action.HoldCause.FAILURE_POLICY);
+    }
+
+    /** Carries out one action in one transaction; the failure line when it failed. */
+    private Optional<String> execute(Action a, Desired desired, Instant now, String revision) {
+        if (a instanceof Action.BuildImage b) return build(b, desired, now, revision);
+        if (a instanceof Action.Promote p) {
+            store.update(tx -> promote(tx, p, group(desired, p.group()), now, revision));
+        } else if (a instanceof Action.Rollback r) {
+            store.update(tx -> rollback(tx, r, group(desired, r.group()), now, revision));
+        } else if (a instanceof Action.Hold h) {
+            store.update(tx -> halt(tx, h, now, revision));
+        }
+        return Optional.empty();
     }
 
     private static String line(Action a) {

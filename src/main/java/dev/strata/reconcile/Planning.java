@@ -67,7 +67,7 @@ public final class Planning {
         List<Action> actions = new ArrayList<>(Planner.imageActions(desired, observed));
         Map<String, Build> builds = new java.util.HashMap<>(observed.builds());
         for (InputsDigest in : desired.inputs().values()) {
-            builds.putIfAbsent(in.digest(), standIn(in, commit, now));
+            builds.putIfAbsent(in.digest(), standIn(in, observed.streams(), commit, now));
         }
         Observed assumed = new Observed(observed.streams(), builds, observed.previousInputs(), observed.groups(),
                 observed.machines());
@@ -75,20 +75,25 @@ public final class Planning {
         return new Plan(Plan.FORMAT_VERSION, desired.revision(), now, dev.strata.plan.Fingerprint.of(observed), actions);
     }
 
-    /** A build that has not happened, named by its inputs digest. */
-    static Build standIn(InputsDigest in, String commit, Instant now) {
+    /** A build that has not happened, named by its inputs digest; its base version is the stream's, when known. */
+    static Build standIn(InputsDigest in, Map<String, StreamResolution> streams, String commit, Instant now) {
+        Optional<String> baseVersion = streams.values().stream().filter(s -> s.digest().equals(in.baseDigest())).findFirst()
+                .flatMap(StreamResolution::version);
         return new Build(in.image(), in.digest(), in.digest(), in.image() + "@" + in.digest(), commit, in.baseDigest(),
-                Optional.empty(), now);
+                baseVersion, now);
     }
 
-    /** What a preview with no state store assumes about the base revision: built, and rolled out everywhere. */
-    static Observed assumeRolledOut(FleetSpec base, Map<String, InputsDigest> baseInputs,
+    /**
+     * What a preview with no state store assumes about the base revision: built (on the base's streams),
+     * and rolled out everywhere. {@code streams} are head's, as the planner sees them.
+     */
+    static Observed assumeRolledOut(FleetSpec base, Map<String, InputsDigest> baseInputs, Map<String, StreamResolution> baseStreams,
                                     Map<String, StreamResolution> streams, String commit, Instant now) {
         Map<String, Build> builds = new java.util.HashMap<>();
         Map<String, GroupState> groups = new java.util.HashMap<>();
         Map<String, MachineState> machines = new java.util.HashMap<>();
         Instant longAgo = now.minus(java.time.Duration.ofDays(30));
-        for (InputsDigest in : baseInputs.values()) builds.put(in.digest(), standIn(in, commit, longAgo));
+        for (InputsDigest in : baseInputs.values()) builds.put(in.digest(), standIn(in, baseStreams, commit, longAgo));
         for (var g : base.groups()) {
             InputsDigest in = baseInputs.get(g.image());
             if (in == null) continue;

@@ -1,7 +1,6 @@
 package dev.strata.reconcile;
 
 import dev.strata.inputs.InputsHasher;
-import dev.strata.plan.Action;
 import dev.strata.plan.Desired;
 import dev.strata.plan.InputsDigest;
 import dev.strata.plan.Observed;
@@ -68,11 +67,12 @@ public final class Previewing {
 
         Observed observed = state.map(s -> s.observed(headStreams.streams(), baseInputs))
                 .orElseGet(() -> Planning.assumeRolledOut(baseFleet.orElse(emptyLike(headFleet)), baseInputs,
-                        headStreams.streams(), base.revision(), now));
+                        baseStreams.streams(), headStreams.streams(), base.revision(), now));
         Plan plan = Planning.assumingBuilds(desired, observed, head.revision(), now);
 
-        List<Preview.SpecChange> specChanges = SpecChanges.between(baseFleet.orElse(emptyLike(headFleet)), headFleet);
-        List<Preview.FileChange> files = fileChanges(plan, baseFleet, base, headFleet, headHasher);
+        List<Preview.SpecChange> specChanges = baseFleet.map(f -> SpecChanges.between(f, headFleet))
+                .orElseGet(() -> SpecChanges.added(headFleet));
+        List<Preview.FileChange> files = fileChanges(baseFleet, base, headFleet, headHasher);
         Preview preview = new Preview(Optional.of(base.revision()), head.revision(), specChanges, files);
         return new Result(plan, preview, desired, notes);
     }
@@ -85,15 +85,17 @@ public final class Previewing {
         return new FleetSpec(f.fleet(), List.of(), List.of(), List.of());
     }
 
-    /** Before and after bytes of every file a rebuilding image changes. */
-    private static List<Preview.FileChange> fileChanges(Plan plan, Optional<FleetSpec> baseFleet, Revision base,
-                                                        FleetSpec headFleet, InputsHasher headHasher) throws IOException {
+    /**
+     * Before and after bytes of every file that differs between base and head, image by image in head's
+     * order. Whether the image rebuilds does not matter: a revert to inputs that are built already
+     * rebuilds nothing, and still changes the files machines get.
+     */
+    private static List<Preview.FileChange> fileChanges(Optional<FleetSpec> baseFleet, Revision base, FleetSpec headFleet,
+                                                        InputsHasher headHasher) throws IOException {
         InputsHasher baseHasher = new InputsHasher(base.tree());
         List<Preview.FileChange> out = new ArrayList<>();
-        for (Action a : plan.actions()) {
-            if (!(a instanceof Action.BuildImage b)) continue;
-            Image now = headFleet.image(b.image()).orElseThrow();
-            Optional<Image> was = baseFleet.flatMap(f -> f.image(b.image()));
+        for (Image now : headFleet.images()) {
+            Optional<Image> was = baseFleet.flatMap(f -> f.image(now.name()));
             Map<String, Layer.FileEntry> before = files(was);
             Map<String, Layer.FileEntry> after = files(Optional.of(now));
             List<String> paths = new ArrayList<>(after.keySet());
@@ -105,7 +107,7 @@ public final class Previewing {
                 Optional<byte[]> nb = n.isPresent() ? Optional.of(headHasher.bytes(now, n.get())) : Optional.empty();
                 boolean same = w.isPresent() && n.isPresent() && java.util.Arrays.equals(wb.get(), nb.get())
                         && w.get().mode() == n.get().mode() && Objects.equals(w.get().owner(), n.get().owner());
-                if (!same) out.add(Preview.FileChange.between(b.image(), w, wb, n, nb));
+                if (!same) out.add(Preview.FileChange.between(now.name(), w, wb, n, nb));
             }
         }
         return out;

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A plan as a pull-request comment: a summary table, the spec changes, one collapsible section per
@@ -100,15 +101,28 @@ public final class PlanMarkdown {
         return b.toString();
     }
 
+    /**
+     * One row of the summary table. A row may list an image and a group of the same name (both up to
+     * date, say): each then says which it is, "`edge` (image), `edge` (group)".
+     */
     private static void row(StringBuilder b, String what, Map<String, Action> actions, Predicate<Action> which) {
-        List<String> names = actions.values().stream().filter(which).map(Action::subject).toList();
-        b.append("| ").append(what).append(" | ").append(names.size()).append(" | ").append(names(names)).append(" |\n");
+        List<Map.Entry<String, Action>> hits = actions.entrySet().stream().filter(e -> which.test(e.getValue())).toList();
+        Map<String, Long> times = hits.stream().collect(Collectors.groupingBy(e -> e.getValue().subject(), Collectors.counting()));
+        List<String> cells = hits.stream().map(e -> {
+            String name = e.getValue().subject();
+            int slash = e.getKey().indexOf('/');
+            return cell(name) + (times.get(name) > 1 && slash > 0 ? " (" + e.getKey().substring(0, slash) + ")" : "");
+        }).toList();
+        b.append("| ").append(what).append(" | ").append(hits.size()).append(" | ").append(list(cells)).append(" |\n");
     }
 
-    static String names(List<String> names) {
-        List<String> shown = names.stream().limit(NAMES_SHOWN).map(n -> Md.code(n).replace("|", "\\|")).toList();
-        int more = names.size() - shown.size();
-        return String.join(", ", shown) + (more > 0 ? ", and " + more + " more" : "");
+    private static String cell(String name) {
+        return Md.code(name).replace("|", "\\|");
+    }
+
+    private static String list(List<String> cells) {
+        int more = cells.size() - Math.min(cells.size(), NAMES_SHOWN);
+        return String.join(", ", cells.subList(0, cells.size() - more)) + (more > 0 ? ", and " + more + " more" : "");
     }
 
     private static Optional<String> specChanges(Preview preview) {

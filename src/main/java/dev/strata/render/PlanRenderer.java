@@ -5,8 +5,10 @@ import dev.strata.plan.Action;
 import dev.strata.plan.Plan;
 import dev.strata.plan.Preview.Change;
 import dev.strata.plan.Preview.SpecChange;
+import dev.strata.spec.Kind;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,13 +36,22 @@ public final class PlanRenderer {
     public static void text(Plan plan, Preview preview, PrintWriter out) {
         out.println("Strata plan for revision " + clean(plan.revision()) + " at " + plan.createdAt());
         out.println();
-        List<SpecChange> changed = preview.specChanges().stream().filter(c -> c.change() != Change.UNCHANGED).toList();
+        List<String> changed = new ArrayList<>();
+        for (SpecChange c : preview.specChanges()) {
+            if (c.change() != Change.UNCHANGED) {
+                changed.add(pad(specSymbol(c.change())) + " " + clean(c.toString()));
+            } else if (c.kind() == Kind.IMAGE && !preview.fileChanges(c.name()).isEmpty()) {
+                // Its spec names the same files, but their bytes changed: as the Markdown preview says it.
+                changed.add(pad(specSymbol(Change.CHANGED)) + " " + clean(c.kind().displayName() + "/" + c.name())
+                        + " changed (the files it carries)");
+            }
+        }
         String between = preview.baseRevision().map(b -> clean(b) + " → ").orElse("") + clean(preview.headRevision());
         if (changed.isEmpty()) {
             out.println("No spec changes (" + between + ").");
         } else {
             out.println("Spec changes (" + between + "):");
-            for (SpecChange c : changed) out.println(pad(specSymbol(c.change())) + " " + clean(c.toString()));
+            changed.forEach(out::println);
         }
         List<String> images = preview.fileChanges().stream().map(Preview.FileChange::image).distinct().toList();
         for (String image : images) {

@@ -135,6 +135,20 @@ class PlanMarkdownTest {
     }
 
     @Test
+    void saysWhichIsTheImageAndWhichTheGroupWhenTheyShareAName() {
+        MachineGroup dc = HEAD.fleet().groups().get(0);
+        MachineGroup named = new MachineGroup("dc-bonded", dc.image(), dc.delivery(), dc.machines(), dc.rollout(), dc.origin());
+        FleetSpec fleet = new FleetSpec(HEAD.fleet().fleet(), HEAD.fleet().streams(), HEAD.fleet().images(), List.of(named));
+        Plan plan = new Plan(Plan.FORMAT_VERSION, "head", NOW, "sha256:" + "f".repeat(64), List.of(
+                new Action.NoOp("dc-bonded", "up to date: sha256:111111111111 built from 0123456"),
+                new Action.NoOp("dc-bonded", "all 10 machines run sha256:111111111111")));
+
+        String md = PlanMarkdown.render(plan, Preview.of("head"), new Desired(fleet, "head", Map.of()), NOW);
+
+        assertThat(md).contains("| Up to date | 2 | `dc-bonded` (image), `dc-bonded` (group) |");
+    }
+
+    @Test
     void showsEachWaveWithMachinesAndWhenItCouldStart() {
         assertThat(markdown()).contains("""
                 | Wave | Machines | Could start¹ (Europe/Berlin) | Could start¹ (UTC) |

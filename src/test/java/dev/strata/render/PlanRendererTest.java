@@ -3,6 +3,9 @@ package dev.strata.render;
 import dev.strata.plan.SpecChanges;
 import dev.strata.plan.Action;
 import dev.strata.plan.Plan;
+import dev.strata.plan.Preview;
+import dev.strata.plan.Preview.Change;
+import dev.strata.plan.Preview.SpecChange;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -114,5 +117,17 @@ class PlanRendererTest {
         assertThat(text).doesNotContain("Fleet/example").doesNotContain("MachineGroup/dc-east");
         assertThat(text).contains("/etc/chrony.d/dc.conf: changed\n");
         assertThat(text.indexOf("Spec changes")).isLessThan(text.indexOf("+ build dc-bonded"));
+    }
+
+    @Test
+    void anImageWhoseFilesChangedIsASpecChangeToo() {
+        Preview p = Fixtures.preview();
+        Preview filesOnly = new Preview(p.baseRevision(), p.headRevision(), p.specChanges().stream()
+                .map(c -> new SpecChange(c.kind(), c.name(), Change.UNCHANGED)).toList(), p.fileChanges());
+        StringWriter out = new StringWriter();
+        PlanRenderer.text(Fixtures.previewPlan(), filesOnly, new PrintWriter(out));
+
+        assertThat(out.toString()).contains("):\n  ~ Image/dc-bonded changed (the files it carries)\n")
+                .doesNotContain("No spec changes");
     }
 }

@@ -48,4 +48,15 @@ class SpecChangesTest {
         assertThat(SpecChanges.between(base, head)).extracting(SpecChange::change).containsOnly(Change.UNCHANGED);
         assertThat(new SpecChange(Kind.IMAGE, "dc-bonded", Change.CHANGED)).hasToString("Image/dc-bonded changed");
     }
+
+    @Test
+    void withNoBaseFleetEverythingIsAddedTheFleetToo() {
+        FleetSpec head = Fixtures.fleet(DC_EAST);
+
+        assertThat(SpecChanges.added(head)).containsExactly(
+                new SpecChange(Kind.FLEET, "example", Change.ADDED),
+                new SpecChange(Kind.STREAM, "fcos-stable", Change.ADDED),
+                new SpecChange(Kind.IMAGE, "dc-bonded", Change.ADDED),
+                new SpecChange(Kind.MACHINE_GROUP, "dc-east", Change.ADDED));
+    }
 }
