@@ -26,9 +26,10 @@ public record FcosLikeBase(String version, String kernel, Instant created) {
         return new FcosLikeBase(version, "6.17.7-300.fc43.x86_64", created);
     }
 
+    /** Sorted: jib writes labels in map order, and Map.of's order changes from one JVM to the next. */
     public Map<String, String> labels() {
-        return Map.of("containers.bootc", "1", "ostree.bootable", "1", "org.opencontainers.image.version", version,
-                "com.coreos.stream", "stable", "com.coreos.osname", "fedora-coreos");
+        return new java.util.TreeMap<>(Map.of("containers.bootc", "1", "ostree.bootable", "1", "org.opencontainers.image.version", version,
+                "com.coreos.stream", "stable", "com.coreos.osname", "fedora-coreos"));
     }
 
     /** Pushes it to {@code repository:tag} in {@code registry}; returns the manifest digest. */
