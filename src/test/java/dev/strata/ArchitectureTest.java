@@ -45,7 +45,7 @@ class ArchitectureTest {
         allow("inputs", "spec", "source", "plan");
         allow("state", "spec", "plan");
         allow("registry", "spec", "plan");
-        allow("build", "spec", "source", "plan", "registry");
+        allow("build", "spec", "source", "plan", "inputs", "registry");
         allow("delivery", "spec", "plan", "state");
         allow("reconcile", "diag", "spec", "source", "load", "validate", "plan", "inputs", "state", "registry", "build",
                 "delivery");

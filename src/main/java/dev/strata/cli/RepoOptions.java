@@ -48,6 +48,10 @@ final class RepoOptions {
             description = "Allow plain HTTP to this registry host for this run (repeatable).")
     List<String> insecureRegistries = new ArrayList<>();
 
+    @Option(names = "--registry", paramLabel = "REGISTRY[/PATH]",
+            description = "Push derived images to REGISTRY/PATH/<image> for this run, instead of the Fleet's registry.")
+    String registry;
+
     static final class MirrorConverter implements picocli.CommandLine.ITypeConverter<Fleet.Mirror> {
         @Override
         public Fleet.Mirror convert(String value) {

@@ -81,10 +81,24 @@ public final class Applier {
                         + " recorded build (a --base/--head preview cannot be applied); make a new plan without --base and --head");
             }
         }
-        List<String> applied = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
+        // Builds first, in parallel where independent; then the rollout actions, one transaction each.
+        List<Action.BuildImage> builds = plan.actions().stream().filter(a -> a instanceof Action.BuildImage)
+                .map(a -> (Action.BuildImage) a).toList();
+        Outcome buildOutcome = applyBuilds(builds, desired, now, new BuildListener() {
+            @Override
+            public void built(Action.BuildImage action, Build build, java.time.Duration took) {
+                listener.applied(line(action));
+            }
+
+            @Override
+            public void failed(Action.BuildImage action, String message, java.time.Duration took) {
+                listener.failed(message);
+            }
+        });
+        List<String> applied = new ArrayList<>(buildOutcome.applied());
+        List<String> failed = new ArrayList<>(buildOutcome.failed());
         for (Action a : plan.actions()) {
-            if (!changesState(a)) continue;
+            if (!changesState(a) || a instanceof Action.BuildImage) continue;
             Optional<String> failure = execute(a, desired, now, plan.revision());
             if (failure.isPresent()) {
                 failed.add(failure.get());
@@ -104,7 +118,6 @@ public final class Applier {
 
     /** Carries out one action in one transaction; the failure line when it failed. */
     private Optional<String> execute(Action a, Desired desired, Instant now, String revision) {
-        if (a instanceof Action.BuildImage b) return build(b, desired, now, revision);
         if (a instanceof Action.Promote p) {
             store.update(tx -> promote(tx, p, group(desired, p.group()), now, revision));
         } else if (a instanceof Action.Rollback r) {
@@ -119,23 +132,109 @@ public final class Applier {
         return a.symbol() + " " + a.subject() + ": " + a.reason();
     }
 
-    private Optional<String> build(Action.BuildImage b, Desired desired, Instant now, String revision) {
+    /** Hears how each build went, as it happens (from the thread that ran it). */
+    public interface BuildListener {
+        BuildListener NONE = new BuildListener() {
+        };
+
+        default void started(Action.BuildImage action) {
+        }
+
+        default void built(Action.BuildImage action, Build build, java.time.Duration took) {
+        }
+
+        default void failed(Action.BuildImage action, String message, java.time.Duration took) {
+        }
+    }
+
+    /**
+     * Runs BUILD actions, at most {@code parallelism} at a time: independent images in parallel, an image
+     * built on another image of the fleet only after that one is recorded. A failed build fails the images
+     * built on it, and nothing else. Each build is recorded only after its push succeeded.
+     */
+    public Outcome applyBuilds(List<Action.BuildImage> builds, Desired desired, Instant now, BuildListener listener) {
+        return applyBuilds(builds, desired, now, listener, 4);
+    }
+
+    public Outcome applyBuilds(List<Action.BuildImage> builds, Desired desired, Instant now, BuildListener listener,
+                               int parallelism) {
+        if (builds.isEmpty()) return new Outcome(List.of(), List.of());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(parallelism, builds.size())));
+        try {
+            Map<String, java.util.concurrent.CompletableFuture<Optional<String>>> done = new java.util.LinkedHashMap<>();
+            for (Action.BuildImage b : builds) schedule(b, builds, desired, now, listener, pool, done);
+            List<String> applied = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
+            for (Action.BuildImage b : builds) {
+                done.get(b.image()).join().ifPresentOrElse(failed::add, () -> applied.add(line(b)));
+            }
+            return new Outcome(applied, failed);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<Optional<String>> schedule(
+            Action.BuildImage b, List<Action.BuildImage> all, Desired desired, Instant now, BuildListener listener,
+            java.util.concurrent.Executor pool, Map<String, java.util.concurrent.CompletableFuture<Optional<String>>> done) {
+        var existing = done.get(b.image());
+        if (existing != null) return existing;
+        Optional<Action.BuildImage> parent = desired.fleet().image(b.image())
+                .filter(i -> i.from() instanceof dev.strata.spec.ImageSource.FromImage)
+                .map(i -> ((dev.strata.spec.ImageSource.FromImage) i.from()).image())
+                .flatMap(p -> all.stream().filter(o -> o.image().equals(p)).findFirst());
+        var after = parent.map(p -> schedule(p, all, desired, now, listener, pool, done))
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(Optional.empty()));
+        var mine = after.thenApplyAsync(parentFailure -> {
+            if (parentFailure.isPresent()) {
+                String m = "+ " + b.image() + ": not built: its base image " + parent.get().image() + " failed";
+                listener.failed(b, m, java.time.Duration.ZERO);
+                return Optional.of(m);
+            }
+            return build(b, desired, now, desired.revision(), listener);
+        }, pool);
+        done.put(b.image(), mine);
+        return mine;
+    }
+
+    private Optional<String> build(Action.BuildImage b, Desired desired, Instant now, String revision,
+                                   BuildListener listener) {
+        long start = System.nanoTime();
+        listener.started(b);
         if (builder.isEmpty()) {
-            return Optional.of("+ " + b.image() + ": not built: this Strata has no image builder configured");
+            String m = "+ " + b.image() + ": not built: this Strata has no image builder configured";
+            listener.failed(b, m, java.time.Duration.ZERO);
+            return Optional.of(m);
         }
         Build built;
         try {
             built = builder.get().build(b, desired);
         } catch (Exception e) {
-            return Optional.of("+ " + b.image() + ": build failed: " + e.getMessage());
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            String m = "+ " + b.image() + ": build failed: " + e.getMessage();
+            listener.failed(b, m, java.time.Duration.ofNanos(System.nanoTime() - start));
+            return Optional.of(m);
         }
-        // Recorded only after the push succeeded.
-        store.update(tx -> {
-            tx.recordBuild(built);
-            Optional.ofNullable(desired.inputs().get(b.image())).ifPresent(in -> tx.recordInputs(in, now));
-            tx.appendHistory(HistoryEntry.forAction(now, revision, b, built.imageDigest()));
-        });
+        // Recorded only after the push succeeded; one writer at a time.
+        synchronized (store) {
+            store.update(tx -> {
+                tx.recordBuild(built);
+                Optional.ofNullable(desired.inputs().get(b.image())).ifPresent(in -> tx.recordInputs(in, now));
+                tx.appendHistory(HistoryEntry.forAction(now, revision, b, built.imageDigest()));
+            });
+        }
+        listener.built(b, built, java.time.Duration.ofNanos(System.nanoTime() - start));
         return Optional.empty();
+    }
+
+    /** The recorded build of some inputs; safe to call while builds run (for images built on images). */
+    public static java.util.function.Function<String, Optional<Build>> recordedBuilds(StateStore store) {
+        return inputs -> {
+            synchronized (store) {
+                return store.read(r -> r.build(inputs));
+            }
+        };
     }
 
     private static MachineGroup group(Desired desired, String name) {

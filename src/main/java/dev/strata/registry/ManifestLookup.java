@@ -16,6 +16,7 @@ import com.google.cloud.tools.jib.registry.RegistryClient;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,21 @@ final class ManifestLookup implements AutoCloseable {
     private static final String USER_AGENT = "strata";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A tag's manifest digest; per-platform digests for an index; the version label when it could be read. */
-    record Found(String digest, Map<String, String> platforms, Optional<String> version) {
+    /**
+     * A tag's manifest digest; per-platform digests for an index; the version label, the created time
+     * and all labels of the image's config when it could be read.
+     */
+    record Found(String digest, Map<String, String> platforms, Optional<String> version, Optional<Instant> created,
+                 Map<String, String> labels) {
+    }
+
+    /** What an image's config says, as far as Strata reads it. */
+    private record Config(Optional<Instant> created, Map<String, String> labels) {
+        static final Config NONE = new Config(Optional.empty(), Map.of());
+
+        Optional<String> version() {
+            return Optional.ofNullable(labels.get(VERSION_LABEL)).filter(v -> !v.isBlank());
+        }
     }
 
     private final Credentials credentials;
@@ -97,7 +111,8 @@ final class ManifestLookup implements AutoCloseable {
 
     private static Found found(RegistryClient client, ManifestAndDigest<ManifestTemplate> m) {
         Map<String, String> platforms = platforms(m.getManifest());
-        return new Found(m.getDigest().toString(), platforms, version(client, m.getManifest(), platforms));
+        Config config = config(client, m.getManifest(), platforms);
+        return new Found(m.getDigest().toString(), platforms, config.version(), config.created(), config.labels());
     }
 
     private static Map<String, String> platforms(ManifestTemplate manifest) {
@@ -120,10 +135,10 @@ final class ManifestLookup implements AutoCloseable {
     }
 
     /**
-     * The image's {@value #VERSION_LABEL} label, read from its config (for an index, from the
-     * linux/amd64 image, or else the first). Best effort: it is for display, so any failure leaves it out.
+     * The image's config (for an index, the linux/amd64 image's, or else the first's): its created
+     * time and labels. Best effort: any failure leaves them out.
      */
-    private static Optional<String> version(RegistryClient client, ManifestTemplate manifest, Map<String, String> platforms) {
+    private static Config config(RegistryClient client, ManifestTemplate manifest, Map<String, String> platforms) {
         try {
             ManifestTemplate image = manifest;
             if (!platforms.isEmpty()) {
@@ -131,15 +146,27 @@ final class ManifestLookup implements AutoCloseable {
                 image = client.pullManifest(digest).getManifest();
             }
             if (!(image instanceof BuildableManifestTemplate buildable) || buildable.getContainerConfiguration() == null) {
-                return Optional.empty();
+                return Config.NONE;
             }
             DescriptorDigest config = buildable.getContainerConfiguration().getDigest();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             client.pullBlob(config, size -> { }, written -> { }).writeTo(bytes);
-            JsonNode label = JSON.readTree(bytes.toByteArray()).path("config").path("Labels").path(VERSION_LABEL);
-            return label.isTextual() && !label.asText().isBlank() ? Optional.of(label.asText()) : Optional.empty();
+            JsonNode root = JSON.readTree(bytes.toByteArray());
+            Map<String, String> labels = new java.util.TreeMap<>();
+            root.path("config").path("Labels").fields().forEachRemaining(f -> {
+                if (f.getValue().isTextual()) labels.put(f.getKey(), f.getValue().asText());
+            });
+            Optional<Instant> created = Optional.empty();
+            if (root.path("created").isTextual()) {
+                try {
+                    created = Optional.of(java.time.OffsetDateTime.parse(root.path("created").asText()).toInstant());
+                } catch (java.time.format.DateTimeParseException e) {
+                    // Left out, as an unreadable time.
+                }
+            }
+            return new Config(created, labels);
         } catch (IOException | RegistryException | RuntimeException e) {
-            return Optional.empty();
+            return Config.NONE;
         }
     }
 

@@ -4,7 +4,7 @@ package dev.strata.registry;
  * A registry operation failed in a way Strata expects and explains. The message is written for the
  * user, names the registry and repository, and carries no credential.
  */
-final class RegistryFailure extends Exception {
+public final class RegistryFailure extends Exception {
     private final Resolution.Reason reason;
     private final boolean transientError;
 
@@ -14,12 +14,12 @@ final class RegistryFailure extends Exception {
         this.transientError = transientError;
     }
 
-    Resolution.Reason reason() {
+    public Resolution.Reason reason() {
         return reason;
     }
 
     /** Worth trying again: the same request may well succeed in a moment. */
-    boolean transientError() {
+    public boolean transientError() {
         return transientError;
     }
 

@@ -32,6 +32,41 @@ public final class Skopeo {
         }
     }
 
+    /** Copies {@code repository:tag} to an OCI layout folder, as a user checking an image would. */
+    public static java.nio.file.Path copyToOciDir(TestRegistry registry, String repositoryAndTag, java.nio.file.Path dir)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--src-tls-verify=false"));
+        registry.login().ifPresent(l -> command.addAll(List.of("--src-creds", l.user() + ":" + l.password())));
+        command.add("docker://" + registry.reference(repositoryAndTag));
+        command.add("oci:" + dir + ":image");
+        run(command);
+        return dir;
+    }
+
+    /** The JSON {@code skopeo inspect} prints for {@code transport:reference} (e.g. {@code oci-archive:/x.tar}). */
+    public static com.fasterxml.jackson.databind.JsonNode inspect(String reference) throws IOException, InterruptedException {
+        return new ObjectMapper().readTree(run(List.of("skopeo", "inspect", reference)));
+    }
+
+    /** The labels {@code skopeo inspect} shows for {@code repository:tag}. */
+    public static java.util.Map<String, String> labels(TestRegistry registry, String repositoryAndTag)
+            throws IOException, InterruptedException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        new ObjectMapper().readTree(inspect(registry, repositoryAndTag, false)).path("Labels").fields()
+                .forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+        return out;
+    }
+
+    private static byte[] run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + err);
+        }
+        return out;
+    }
+
     private static byte[] inspect(TestRegistry registry, String repositoryAndTag, boolean raw)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false"));

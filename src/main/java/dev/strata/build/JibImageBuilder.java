@@ -1,0 +1,272 @@
+package dev.strata.build;
+
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FileEntry;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import dev.strata.inputs.InputsHasher;
+import dev.strata.plan.Action;
+import dev.strata.plan.Build;
+import dev.strata.plan.Desired;
+import dev.strata.plan.InputsDigest;
+import dev.strata.registry.ImageLookup;
+import dev.strata.registry.RegistryFailure;
+import dev.strata.registry.Repository;
+import dev.strata.spec.Image;
+import dev.strata.spec.ImageSource;
+import dev.strata.spec.Stream;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Builds the image of a BUILD action with jib-core (docs/build.md) and pushes it to
+ * {@code <registry>/<image>:inputs-<32 hex of the inputs digest>}, or, with no registry, writes an OCI
+ * archive under {@code <workDir>/images}. An image whose inputs tag is already in the registry is not
+ * built again: its digest is returned, and nothing is written. Reproducible: the same inputs at the same
+ * commit give the same digest on any machine (fixed tool name and version, file times, created time).
+ * Use it as a {@code dev.strata.reconcile.BuildExecutor} through {@code builder::build}.
+ */
+public final class JibImageBuilder {
+    /** Identifies the image layout, not Strata's version: an upgrade of Strata must not change digests. */
+    static final String TOOL_NAME = "strata";
+    static final String TOOL_VERSION = "layout-1";
+    /** Every file's modification time. ostree drops file times anyway; a constant keeps layer digests stable. */
+    static final Instant FILE_TIME = Instant.EPOCH.plusSeconds(1);
+
+    private final BuildSettings settings;
+    private final Function<String, Optional<Build>> builtByInputs;
+    private final InputsHasher files;
+
+    /**
+     * @param builtByInputs finds a recorded build by inputs digest: an image built on another image of the
+     *     fleet uses its parent's build, made earlier in the same run
+     */
+    public JibImageBuilder(BuildSettings settings, Function<String, Optional<Build>> builtByInputs) {
+        this.settings = settings;
+        this.builtByInputs = builtByInputs;
+        this.files = new InputsHasher(settings.tree());
+    }
+
+    /** The repository an image is pushed to, when a registry is configured. */
+    public Optional<Repository> target(String image) {
+        return settings.registry().map(r -> Repository.parse(r.replaceAll("/+$", "") + "/" + image));
+    }
+
+    public Build build(Action.BuildImage action, Desired desired) throws BuildFailure, InterruptedException {
+        String name = action.image();
+        InputsDigest in = desired.inputs().get(name);
+        Image spec = desired.fleet().image(name).orElseThrow(() -> new BuildFailure("image " + name + " is not in the fleet"));
+        if (in == null || !in.digest().equals(action.inputsDigest())) {
+            throw new BuildFailure("image " + name + ": the plan's inputs digest is not the fleet's at " + desired.revision());
+        }
+        Optional<Repository> target = target(name);
+        String tag = Labels.inputsTag(in.digest());
+        try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry())) {
+            if (target.isPresent()) {
+                Optional<ImageLookup.Image> pushed = find(lookup, target.get(), tag, "look for " + name + " in");
+                if (pushed.isPresent()) {
+                    settings.log().accept(name + ": already pushed as " + target.get().withTag(tag) + " ("
+                            + pushed.get().digest() + "); not rebuilt");
+                    return new Build(name, in.digest(), pushed.get().digest(), target.get().name() + "@" + pushed.get().digest(),
+                            desired.revision(), baseDigestOf(pushed.get(), in), Labels.osVersion(pushed.get().version()),
+                            settings.clock().instant());
+                }
+            }
+            Base base = base(spec, in, desired, lookup);
+            ImageLookup.Image baseImage = find(lookup, base.pulled(), base.digest(), "pull the base of " + name + " from")
+                    .orElseThrow(() -> new BuildFailure("image " + name + ": its base " + base.pulled().name() + "@"
+                            + base.digest() + " is not on registry " + base.pulled().host() + " (repository "
+                            + base.pulled().path() + ")"));
+            Instant created = baseImage.created().filter(c -> c.isAfter(settings.commitTime())).orElse(settings.commitTime());
+            Optional<String> baseVersion = Labels.osVersion(baseImage.version());
+            Map<String, String> labels = Labels.of(spec, in.digest(), base.name(), base.digest(), baseVersion, created,
+                    desired.revision(), settings.source());
+            String digest = containerize(spec, base, target, tag, in, created, labels);
+            String reference = target.map(t -> t.name() + "@" + digest).orElseGet(() -> "oci-archive:" + archive(name, in));
+            settings.log().accept(name + ": built " + reference);
+            return new Build(name, in.digest(), digest, reference, desired.revision(), base.digest(), baseVersion,
+                    settings.clock().instant());
+        }
+    }
+
+    /** Where a base is pulled from (mirrors applied), its digest, and its name for the base.name label. */
+    record Base(Repository pulled, String digest, String name) {
+    }
+
+    private Base base(Image spec, InputsDigest in, Desired desired, ImageLookup lookup) throws BuildFailure {
+        String name = spec.name();
+        if (spec.from() instanceof ImageSource.FromStream s) {
+            Stream stream = desired.fleet().stream(s.stream())
+                    .orElseThrow(() -> new BuildFailure("image " + name + ": stream " + s.stream() + " is not in the fleet"));
+            Repository origin = repository(stream.image(), name);
+            String label = stream.tag().map(origin::withTag).orElse(origin.name() + "@" + in.baseDigest());
+            return new Base(pulled(origin, name), in.baseDigest(), label);
+        }
+        if (spec.from() instanceof ImageSource.FromRef r) {
+            int at = r.ref().indexOf('@');
+            Repository origin = repository(r.ref().substring(0, at), name);
+            return new Base(pulled(origin, name), r.ref().substring(at + 1), r.ref());
+        }
+        String parent = ((ImageSource.FromImage) spec.from()).image();
+        InputsDigest parentIn = desired.inputs().get(parent);
+        if (parentIn == null) throw new BuildFailure("image " + name + ": its base image " + parent + " has no inputs (its base is unresolved)");
+        Optional<Build> built = builtByInputs.apply(parentIn.digest());
+        if (built.isPresent() && built.get().reference().startsWith("oci-archive:")) {
+            throw new BuildFailure("image " + name + " is built on image " + parent + ", which was written to an OCI archive:"
+                    + " images built on images need a registry (set the Fleet's registry, or pass --registry)");
+        }
+        if (built.isPresent()) {
+            String ref = built.get().reference();
+            return new Base(repository(ref.substring(0, ref.indexOf('@')), name), built.get().imageDigest(),
+                    ref.substring(0, ref.indexOf('@')) + ":" + Labels.inputsTag(parentIn.digest()));
+        }
+        Optional<Repository> parentRepo = target(parent);
+        if (parentRepo.isPresent()) {
+            Optional<ImageLookup.Image> pushed = find(lookup, parentRepo.get(), Labels.inputsTag(parentIn.digest()),
+                    "look for base image " + parent + " in");
+            if (pushed.isPresent()) {
+                return new Base(parentRepo.get(), pushed.get().digest(), parentRepo.get().withTag(Labels.inputsTag(parentIn.digest())));
+            }
+        }
+        throw new BuildFailure("image " + name + ": its base image " + parent + " is not built"
+                + parentRepo.map(r -> " (no tag " + Labels.inputsTag(parentIn.digest()) + " in repository " + r.path()
+                + " on registry " + r.host() + ")").orElse("") + "; build " + parent + " first");
+    }
+
+    private Repository repository(String reference, String image) throws BuildFailure {
+        try {
+            return Repository.parse(reference);
+        } catch (IllegalArgumentException e) {
+            throw new BuildFailure("image " + image + ": " + e.getMessage());
+        }
+    }
+
+    private Repository pulled(Repository origin, String image) throws BuildFailure {
+        return repository(settings.registries().mirrors().rewrite(origin.name()), image);
+    }
+
+    private Optional<ImageLookup.Image> find(ImageLookup lookup, Repository repo, String tagOrDigest, String doing)
+            throws BuildFailure {
+        try {
+            return lookup.find(repo, tagOrDigest, settings.registries().insecure(repo));
+        } catch (RegistryFailure f) {
+            throw new BuildFailure("cannot " + doing + " repository " + repo.path() + " on registry " + repo.host() + ": "
+                    + f.getMessage());
+        }
+    }
+
+    private static String baseDigestOf(ImageLookup.Image pushed, InputsDigest in) {
+        return Optional.ofNullable(pushed.labels().get("org.opencontainers.image.base.digest")).orElse(in.baseDigest());
+    }
+
+    private Path archive(String image, InputsDigest in) {
+        return settings.workDir().resolve("images").resolve(image + "-" + Labels.hex(in.digest()).substring(0, 12) + ".tar");
+    }
+
+    private String containerize(Image spec, Base base, Optional<Repository> target, String tag, InputsDigest in,
+                                Instant created, Map<String, String> labels) throws BuildFailure, InterruptedException {
+        Path staging = null;
+        try {
+            Files.createDirectories(settings.workDir());
+            staging = Files.createTempDirectory(settings.workDir(), "build-" + spec.name() + "-");
+            RegistryImage from = RegistryImage.named(ImageReference.parse(base.pulled().name() + "@" + base.digest()))
+                    .addCredentialRetriever(settings.credentials().retriever(base.pulled().registry()));
+            JibContainerBuilder image = Jib.from(from)
+                    .setFormat(ImageFormat.OCI)
+                    .setCreationTime(created)
+                    .setLabels(labels);
+            for (FileEntriesLayer layer : layers(spec, staging)) image.addFileEntriesLayer(layer);
+            boolean insecure = settings.registries().insecure(base.pulled())
+                    || target.map(t -> settings.registries().insecure(t)).orElse(false);
+            Path archive = archive(spec.name(), in);
+            Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
+            Containerizer to;
+            if (target.isPresent()) {
+                to = Containerizer.to(RegistryImage.named(ImageReference.parse(target.get().withTag(tag)))
+                        .addCredentialRetriever(settings.credentials().retriever(target.get().registry())));
+            } else {
+                Files.createDirectories(archive.getParent());
+                to = Containerizer.to(TarImage.at(partial).named("strata/" + spec.name() + ":" + tag));
+            }
+            to.setToolName(TOOL_NAME).setToolVersion(TOOL_VERSION)
+                    .setAllowInsecureRegistries(insecure)
+                    .setBaseImageLayersCache(settings.workDir().resolve("cache").resolve("jib-base"))
+                    .setApplicationLayersCache(settings.workDir().resolve("cache").resolve("jib-application"))
+                    .addEventHandler(LogEvent.class, e -> {
+                        if (e.getLevel() == LogEvent.Level.ERROR || e.getLevel() == LogEvent.Level.WARN) {
+                            settings.log().accept(spec.name() + ": jib: " + e.getMessage());
+                        }
+                    });
+            JibContainer built = insecure ? HttpCredentials.during(() -> image.containerize(to)) : image.containerize(to);
+            if (target.isEmpty()) Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return built.getDigest().toString();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (InvalidImageReferenceException e) {
+            throw new BuildFailure("image " + spec.name() + ": " + e.getMessage() + " is not an image reference");
+        } catch (Exception e) {
+            String where = target.map(t -> "push image " + spec.name() + " to repository " + t.path() + " on registry " + t.host())
+                    .orElse("write image " + spec.name() + " to " + archive(spec.name(), in));
+            throw new BuildFailure("cannot " + where + " (base " + base.pulled().name() + "@" + base.digest() + " from registry "
+                    + base.pulled().host() + "): " + rootMessage(e));
+        } finally {
+            if (staging != null) deleteTree(staging);
+        }
+    }
+
+    /** The spec's layers as jib layers; bytes are staged as files under {@code staging} (jib reads files). */
+    private List<FileEntriesLayer> layers(Image spec, Path staging) throws IOException {
+        List<FileEntriesLayer> out = new java.util.ArrayList<>();
+        int n = 0;
+        for (LayerContent layer : ImageLayout.of(spec, files::bytes)) {
+            FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName(layer.name());
+            for (LayerContent.Entry e : layer.entries()) {
+                Path source;
+                if (e.directory()) {
+                    source = Files.createDirectories(staging.resolve("d" + n++));
+                } else {
+                    source = Files.write(staging.resolve("f" + n++), e.bytes().get());
+                }
+                b.addEntry(new FileEntry(source, AbsoluteUnixPath.get(e.path()),
+                        FilePermissions.fromOctalString(String.format("%03o", e.mode() & 0777)), FILE_TIME, e.owner()));
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A staging folder left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.strata.cli;
+
+import dev.strata.build.BuildSettings;
+import dev.strata.build.JibImageBuilder;
+import dev.strata.reconcile.Applier;
+import dev.strata.reconcile.BuildExecutor;
+import dev.strata.reconcile.Revision;
+import dev.strata.registry.Credentials;
+import dev.strata.registry.RegistrySettings;
+import dev.strata.registry.Retry;
+import dev.strata.source.Redact;
+import dev.strata.spec.FleetSpec;
+import dev.strata.state.StateStore;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/** The image builder for one run: the Fleet's registry or --registry, --mirror, --insecure-registry. */
+final class Builders {
+    private Builders() {
+    }
+
+    static BuildExecutor forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, PrintWriter log) {
+        Optional<String> registry = Optional.ofNullable(repo.registry).filter(r -> !r.isBlank())
+                .or(() -> fleet.fleet().registry());
+        Path workDir = repo.stateFile().toAbsolutePath().getParent();
+        BuildSettings settings = new BuildSettings(rev.tree(), rev.commitTime(), source(repo.repo), registry,
+                RegistrySettings.of(fleet.fleet(), repo.mirrors, repo.insecureRegistries), Credentials.fromSystem(),
+                Retry.standard(), workDir, Clock.systemUTC(), line -> {
+                    synchronized (log) {
+                        log.println(line);
+                        log.flush();
+                    }
+                });
+        JibImageBuilder builder = new JibImageBuilder(settings, Applier.recordedBuilds(store));
+        return builder::build;
+    }
+
+    /** The repository for the source label: a URL without credentials; a local folder says nothing elsewhere. */
+    static Optional<String> source(String repo) {
+        if (repo == null || !repo.matches("(?i)(https?|ssh|git)://.*")) return Optional.empty();
+        return Optional.of(Redact.url(repo));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.strata.registry;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Asks a registry about one image by tag or digest: its manifest digest, created time and labels. For
+ * builds: the base's created time and labels, and whether an image is already pushed. Credentials,
+ * insecure registries and retries work as for stream resolution.
+ */
+public final class ImageLookup implements AutoCloseable {
+    /** An image as its registry describes it; {@code created} and {@code labels} come from its config. */
+    public record Image(String digest, Optional<String> version, Optional<Instant> created, Map<String, String> labels) {
+        public Image {
+            labels = Map.copyOf(labels);
+        }
+    }
+
+    private final ManifestLookup lookup;
+    private final Retry retry;
+
+    public ImageLookup(Credentials credentials, Retry retry) {
+        this.lookup = new ManifestLookup(credentials);
+        this.retry = retry;
+    }
+
+    /**
+     * The image {@code tagOrDigest} names in {@code repository}; empty when the registry says it does not exist.
+     *
+     * @throws RegistryFailure when the registry cannot be asked (unreachable, refused, an error after retries);
+     *     the message names the registry and repository
+     */
+    public Optional<Image> find(Repository repository, String tagOrDigest, boolean insecure) throws RegistryFailure {
+        try {
+            ManifestLookup.Found f = retry.run(() -> lookup.lookup(repository, tagOrDigest, insecure));
+            return Optional.of(new Image(f.digest(), f.version(), f.created(), f.labels()));
+        } catch (RegistryFailure failure) {
+            if (failure.reason() == Resolution.Reason.NOT_FOUND) return Optional.empty();
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() {
+        lookup.close();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.strata.testing;
+
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FileEntry;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A small image that looks like Fedora CoreOS to a build: os-release, a kernel under
+ * /usr/lib/modules/VERSION, a unit enabled the way {@code systemctl enable} would (a file stands in for
+ * the link, which jib cannot write), the bootc and FCOS labels, and a created time in the past.
+ */
+public record FcosLikeBase(String version, String kernel, Instant created) {
+    public static final String ENABLED_UNIT = "zincati.service";
+
+    public static FcosLikeBase of(String version, Instant created) {
+        return new FcosLikeBase(version, "6.17.7-300.fc43.x86_64", created);
+    }
+
+    /** Sorted: jib writes labels in map order, and Map.of's order changes from one JVM to the next. */
+    public Map<String, String> labels() {
+        return new java.util.TreeMap<>(Map.of("containers.bootc", "1", "ostree.bootable", "1", "org.opencontainers.image.version", version,
+                "com.coreos.stream", "stable", "com.coreos.osname", "fedora-coreos"));
+    }
+
+    /** Pushes it to {@code repository:tag} in {@code registry}; returns the manifest digest. */
+    public String push(TestRegistry registry, String repositoryAndTag) throws Exception {
+        Path dir = registry.scratch();
+        Path osRelease = Files.writeString(dir.resolve("os-release"), "NAME=\"Fedora Linux\"\nID=fedora\nVARIANT_ID=coreos\n"
+                + "VERSION_ID=43\nOSTREE_VERSION='" + version + "'\n");
+        Path vmlinuz = Files.writeString(dir.resolve("vmlinuz"), "not a kernel: " + kernel + "\n");
+        Path unit = Files.writeString(dir.resolve("zincati.service"), "[Unit]\nDescription=Zincati\n[Install]\nWantedBy=multi-user.target\n");
+        FileEntriesLayer os = FileEntriesLayer.builder().setName("os")
+                .addEntry(entry(osRelease, "/usr/lib/os-release"))
+                .addEntry(entry(vmlinuz, "/usr/lib/modules/" + kernel + "/vmlinuz"))
+                .addEntry(entry(unit, "/usr/lib/systemd/system/" + ENABLED_UNIT))
+                .addEntry(entry(unit, "/etc/systemd/system/multi-user.target.wants/" + ENABLED_UNIT))
+                .build();
+        Containerizer to = Containerizer.to(RegistryImage.named(registry.reference(repositoryAndTag)))
+                .setAllowInsecureRegistries(true)
+                .setToolName("fcos-like").setToolVersion("1")
+                .setBaseImageLayersCache(dir.resolve("cache-base"))
+                .setApplicationLayersCache(dir.resolve("cache-app"));
+        return Jib.fromScratch().setFormat(ImageFormat.OCI).setCreationTime(created).setLabels(labels())
+                .addFileEntriesLayer(os).containerize(to).getDigest().toString();
+    }
+
+    private static FileEntry entry(Path source, String path) {
+        return new FileEntry(source, AbsoluteUnixPath.get(path), FilePermissions.fromOctalString("644"),
+                Instant.EPOCH.plusSeconds(1), "0:0");
+    }
+}
