@@ -72,6 +72,7 @@ final class ApplyCommand implements Callable<Integer> {
             lock.clearedStale().ifPresent(h -> spec.commandLine().getErr().println("note: cleared a stale run lock of " + h.describe()));
             Revision rev = source.read(ref);
             Planning.Result current = Planning.plan(rev, Streams.forRun(repo), Optional.of(store.snapshot()), now);
+            Planning.recordStreams(current, store, now);
             var builder = Builders.forRun(repo, rev, current.desired().fleet(), store, spec.commandLine().getErr());
             Applier.Outcome o = new Applier(store, Optional.of(builder)).apply(plan, current.desired(), now, new Applier.Listener() {
                 @Override

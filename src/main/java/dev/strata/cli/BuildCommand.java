@@ -71,6 +71,7 @@ final class BuildCommand implements Callable<Integer> {
             lock.clearedStale().ifPresent(h -> err.println("note: cleared a stale run lock of " + h.describe()));
             Revision rev = source.read(ref);
             Planning.Result r = Planning.plan(rev, Streams.forRun(repo), Optional.of(store.snapshot()), now);
+            Planning.recordStreams(r, store, now);
             r.notes().forEach(n -> err.println("note: " + n));
             var fleet = r.desired().fleet();
             for (String name : images) {

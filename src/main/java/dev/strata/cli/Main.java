@@ -39,6 +39,11 @@ public final class Main {
             err.println("strata: " + u.getMessage());
             return u.exitCode();
         }
+        if (e instanceof dev.strata.state.StateStoreException s) {
+            // A state file that is not Strata's, too new, or unreadable: the message says which and what to do.
+            err.println("strata: state: " + s.getMessage());
+            return ExitCodes.FAILURE;
+        }
         err.println("strata: unexpected failure: " + e);
         String debug = System.getenv("STRATA_DEBUG");
         if (debug != null && !debug.isEmpty() && !debug.equals("0")) {

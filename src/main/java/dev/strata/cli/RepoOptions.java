@@ -64,6 +64,10 @@ final class RepoOptions {
     }
 
     FleetSource open() throws SourceException {
+        boolean looksLocal = !repo.contains("://") && !repo.matches("^[^/]+@[^/:]+:.*");
+        if (looksLocal && !Files.exists(Path.of(repo))) {
+            throw new UserError("no such repository folder: " + repo, ExitCodes.USAGE);
+        }
         GitSource git = GitSource.open(repo, GitSource.Options.defaults().withFetch(!noFetch));
         return new FleetSource(git, fleet.replaceAll("^/+|/+$", ""), worktree);
     }

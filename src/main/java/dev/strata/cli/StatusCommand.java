@@ -24,7 +24,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Images (built digest, commit) and groups (target, progress, and why the next step waits).")
+        description = "Images (built digest, commit) and groups (target, progress, and why the next step waits).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {" 0:printed", " 1:failure", "64:usage error", "65:invalid specs"})
 final class StatusCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

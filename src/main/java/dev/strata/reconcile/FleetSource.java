@@ -40,12 +40,12 @@ public final class FleetSource implements AutoCloseable {
     /** The fleet at {@code ref} (HEAD when empty); with --worktree, the files on disk instead. */
     public Revision read(Optional<String> ref) throws IOException {
         GitTree commit = git.at(ref.orElse("HEAD"));
-        if (worktree) {
-            SpecTree tree = git.worktree();
-            return new Revision(tree, folder, commit.commitId() + "+worktree", git.commitTime(commit),
-                    validator.validate(tree, folder));
+        SpecTree tree = worktree ? git.worktree() : commit;
+        if (!folder.isEmpty() && !(tree.resolve(folder) instanceof SpecTree.Resolved.Folder)) {
+            throw new IOException("no fleet folder '" + folder + "' in " + tree.describe() + " (--fleet is relative to the repository root)");
         }
-        return new Revision(commit, folder, commit.commitId(), git.commitTime(commit), validator.validate(commit, folder));
+        String revision = worktree ? commit.commitId() + "+worktree" : commit.commitId();
+        return new Revision(tree, folder, revision, git.commitTime(commit), validator.validate(tree, folder));
     }
 
     @Override

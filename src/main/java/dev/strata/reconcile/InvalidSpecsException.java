@@ -8,7 +8,7 @@ public final class InvalidSpecsException extends Exception {
     private final String revision;
 
     public InvalidSpecsException(String revision, Validation validation) {
-        super("the specs at " + revision + " are invalid (" + validation.errors() + " errors)");
+        super("the specs at " + revision + " are invalid (" + validation.errors() + (validation.errors() == 1 ? " error)" : " errors)"));
         this.revision = revision;
         this.validation = validation;
     }

@@ -48,6 +48,13 @@ public final class Planning {
         return new Result(Planner.plan(desired, observed, now), desired, observed, resolved.notes());
     }
 
+    /** Records the digests streams resolved to from a registry, so a later --offline run can use them. */
+    public static void recordStreams(Result result, dev.strata.state.StateStore store, Instant now) {
+        store.update(tx -> result.observed().streams().values().stream()
+                .filter(s -> s.source() == StreamResolution.Source.REGISTRY)
+                .forEach(s -> tx.recordStream(s, now)));
+    }
+
     static FleetSpec fleetOf(Revision rev) throws InvalidSpecsException {
         return rev.validation().fleet().orElseThrow(() -> new InvalidSpecsException(rev.revision(), rev.validation()));
     }
