@@ -35,7 +35,12 @@ final class RolloutPlanner {
                     "waiting for image '" + g.image() + "' to be built"
                             + (inputs == null ? "" : " (inputs " + short12(inputs.digest()) + ")")));
         }
-        return new GroupDecision(g, o, state, build.get().imageDigest(), now).decide();
+        Optional<Barriers.Detour> detour = Barriers.check(g, build.get(), d, o);
+        if (detour.isPresent() && detour.get().interim().isEmpty()) {
+            return List.of(new Action.Hold(g.name(), Action.HoldCause.BARRIER, detour.get().reason()));
+        }
+        String target = detour.flatMap(Barriers.Detour::interim).map(Build::imageDigest).orElse(build.get().imageDigest());
+        return new GroupDecision(g, o, state, target, now).decide();
     }
 
     /** The machines of a group classified against one target digest. */

@@ -1,0 +1,79 @@
+package dev.strata.plan;
+
+import dev.strata.spec.FleetSpec;
+import dev.strata.spec.Image;
+import dev.strata.spec.ImageSource;
+import dev.strata.spec.Machine;
+import dev.strata.spec.MachineGroup;
+import dev.strata.spec.Stream;
+
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Update barriers: base versions every machine must pass through. When a group's target sits on a
+ * base past a barrier and some machine still runs a base before it, the machines first go to the
+ * same image built on the barrier's base, if such a build exists; otherwise the group holds and says
+ * how to produce it. Versions compare as FCOS writes them: dot-separated numbers.
+ */
+final class Barriers {
+    private Barriers() {
+    }
+
+    /** The decision a barrier forces: go through {@code interim}, or hold with {@code reason}. */
+    record Detour(Optional<Build> interim, String barrier, String reason) {
+    }
+
+    static Optional<Detour> check(MachineGroup g, Build target, Desired d, Observed o) {
+        Optional<String> targetVersion = target.baseVersion();
+        if (targetVersion.isEmpty()) return Optional.empty();
+        List<String> barriers = barriersOf(d.fleet(), g.image());
+        for (String barrier : barriers.stream().sorted(Barriers::compare).toList()) {
+            if (compare(targetVersion.get(), barrier) <= 0) continue;
+            boolean someoneBefore = false;
+            for (Machine m : g.machines()) {
+                Optional<String> running = o.machine(m.id()).flatMap(MachineState::booted)
+                        .flatMap(digest -> o.builds().values().stream().filter(b -> b.imageDigest().equals(digest)).findFirst())
+                        .flatMap(Build::baseVersion);
+                if (running.isPresent() && compare(running.get(), barrier) < 0) someoneBefore = true;
+            }
+            if (!someoneBefore) continue;
+            Optional<Build> interim = o.builds().values().stream()
+                    .filter(b -> b.image().equals(target.image()) && b.baseVersion().filter(barrier::equals).isPresent())
+                    .max(Comparator.comparing(Build::builtAt));
+            String reason = interim.map(b -> "barrier " + barrier + ": machines go through " + b.imageDigest()
+                            + " (built on " + barrier + ") before " + targetVersion.get())
+                    .orElse("barrier " + barrier + ": machines run a base before it, and no build of image '" + target.image()
+                            + "' on " + barrier + " exists; pin the stream to " + barrier + ", let the rollout finish, then move on");
+            return Optional.of(new Detour(interim, barrier, reason));
+        }
+        return Optional.empty();
+    }
+
+    /** The barriers of the stream at the root of the image's chain. */
+    static List<String> barriersOf(FleetSpec fleet, String image) {
+        Set<String> seen = new HashSet<>();
+        Optional<Image> cur = fleet.image(image);
+        while (cur.isPresent() && seen.add(cur.get().name())) {
+            ImageSource from = cur.get().from();
+            if (from instanceof ImageSource.FromStream s) return fleet.stream(s.stream()).map(Stream::barriers).orElse(List.of());
+            cur = from instanceof ImageSource.FromImage i ? fleet.image(i.image()) : Optional.empty();
+        }
+        return List.of();
+    }
+
+    /** FCOS-style versions: numeric dot-separated parts compare as numbers, others as text. */
+    static int compare(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            String p = i < x.length ? x[i] : "0", q = i < y.length ? y[i] : "0";
+            int c = p.matches("\\d{1,18}") && q.matches("\\d{1,18}") ? Long.compare(Long.parseLong(p), Long.parseLong(q)) : p.compareTo(q);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
+}
