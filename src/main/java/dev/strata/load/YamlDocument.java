@@ -10,14 +10,56 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
- * One YAML document of a spec file: its composed node tree (which keeps the source marks) and the
- * same content as JSON for schema validation and binding. Locations are looked up on demand by
- * walking the node tree, so no per-node index is kept for large fleets.
+ * One YAML document of a spec file: its content as JSON for schema validation and binding, and its
+ * node tree, which keeps the source marks. Locations are looked up on demand by walking the node
+ * tree; documents read by {@link YamlReader} compose that tree only when a location is first asked
+ * for, so a large valid fleet never holds it.
  */
-public record YamlDocument(String file, int index, Node root, JsonNode json) {
+public final class YamlDocument {
+    private final String file;
+    private final int index;
+    private final JsonNode json;
+    private final IntFunction<Node> roots;
+
+    /** A document whose node tree is already composed. */
+    public YamlDocument(String file, int index, Node root, JsonNode json) {
+        this(file, index, json, i -> root);
+        Objects.requireNonNull(root, "root");
+    }
+
+    YamlDocument(String file, int index, JsonNode json, MarkedSource source) {
+        this(file, index, json, source::root);
+    }
+
+    private YamlDocument(String file, int index, JsonNode json, IntFunction<Node> roots) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.index = index;
+        this.json = Objects.requireNonNull(json, "json");
+        this.roots = roots;
+    }
+
+    public String file() {
+        return file;
+    }
+
+    /** 0-based position of the document in its file, empty documents counted. */
+    public int index() {
+        return index;
+    }
+
+    public JsonNode json() {
+        return json;
+    }
+
+    /** The node tree with marks (composed again from the file's text the first time it is needed). */
+    public Node root() {
+        return roots.apply(index);
+    }
 
     /** Where the value at {@code path} starts; the nearest existing ancestor when it is absent. */
     public Location valueAt(PropertyPath path) {
@@ -30,11 +72,11 @@ public record YamlDocument(String file, int index, Node root, JsonNode json) {
     }
 
     public Location start() {
-        return mark(root.getStartMark());
+        return mark(root().getStartMark());
     }
 
     private Location locate(PropertyPath path, boolean wantKey) {
-        Node node = root;
+        Node node = root();
         Node lastKey = null;
         for (Object segment : path.segments()) {
             Node next = null;
@@ -58,5 +100,10 @@ public record YamlDocument(String file, int index, Node root, JsonNode json) {
 
     private Location mark(Optional<Mark> m) {
         return m.map(x -> new Location(file, x.getLine() + 1, x.getColumn() + 1)).orElse(Location.of(file));
+    }
+
+    @Override
+    public String toString() {
+        return "YamlDocument[" + file + " #" + index + "]";
     }
 }

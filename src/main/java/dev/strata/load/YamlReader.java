@@ -12,6 +12,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -19,6 +20,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.math.BigInteger;
@@ -28,7 +30,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +47,7 @@ public final class YamlReader {
 
     private final LoadLimits limits;
     private final Map<Tag, ConstructNode> scalars = new CoreSchema().getSchemaTagConstructors();
+    private final ScalarResolver resolver = new CoreSchema().getScalarResolver();
 
     public YamlReader(LoadLimits limits) {
         this.limits = limits;
@@ -65,31 +70,27 @@ public final class YamlReader {
             diags.add(Check.YAML_SYNTAX, Location.of(file), "", "file is not valid UTF-8", "Save the file as UTF-8.");
             return List.of();
         }
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(file)
-                .setSchema(new CoreSchema())
-                .setAllowDuplicateKeys(false)
-                .setAllowRecursiveKeys(false)
-                .setAllowNonScalarKeys(false)
-                .setMaxAliasesForCollections(limits.maxAliases())
-                .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes()))
-                .setUseMarks(true)
-                .build();
+        // The node trees are dropped once converted; positions come from composing the text again.
+        MarkedSource source = new MarkedSource(text, () -> settings(file));
         List<YamlDocument> out = new ArrayList<>();
         int index = 0;
         try {
-            for (Node root : new Compose(settings).composeAllFromString(text)) {
+            for (Node root : new Compose(settings(file)).composeAllFromString(text)) {
                 int docIndex = index++;
                 if (root instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) continue; // an empty document
                 Converter c = new Converter(file, diags);
                 JsonNode json = c.convert(root, 0);
                 if (c.failed) continue;
-                out.add(new YamlDocument(file, docIndex, root, json));
+                out.add(new YamlDocument(file, docIndex, json, source));
             }
         } catch (MarkedYamlEngineException e) {
             Location at = e.getProblemMark().or(e::getContextMark).map(m -> at(file, m)).orElse(Location.of(file));
             String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
             diags.add(Check.YAML_SYNTAX, at, "", (e.getContext() == null ? "" : e.getContext() + ": ") + problem);
+        } catch (ReaderException e) {
+            // A character YAML does not allow (a control character, say): a syntax problem at that position.
+            diags.add(Check.YAML_SYNTAX, at(file, text, e.getPosition()), "", String.format(Locale.ROOT,
+                    "character U+%04X is not allowed in YAML", e.getCodePoint()), "Remove the character or escape it in a double-quoted string.");
         } catch (YamlEngineException e) {
             // Alias and size limits come without a mark.
             diags.add(Check.YAML_LIMIT, Location.of(file), "", e.getMessage());
@@ -98,6 +99,33 @@ public final class YamlReader {
                     "nesting is too deep to read; spec documents nest at most " + limits.maxDepth() + " levels");
         }
         return out;
+    }
+
+    private LoadSettings settings(String file) {
+        return LoadSettings.builder()
+                .setLabel(file)
+                .setSchema(new CoreSchema())
+                .setAllowDuplicateKeys(false)
+                .setAllowRecursiveKeys(false)
+                // Complex keys are refused by the converter, at their position and with a clear message.
+                .setAllowNonScalarKeys(true)
+                .setMaxAliasesForCollections(limits.maxAliases())
+                .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes()))
+                .setUseMarks(true)
+                .build();
+    }
+
+    /** The line and column of the code point at {@code offset}, counting line breaks as YAML does. */
+    private static Location at(String file, String text, int offset) {
+        int line = 1, column = 1;
+        for (int i = 0, cp = 0; i < text.length() && cp < offset; cp++) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            boolean lineBreak = c == '\n' || (c == '\r' && (i >= text.length() || text.charAt(i) != '\n'));
+            line = lineBreak ? line + 1 : line;
+            column = lineBreak ? 1 : column + 1;
+        }
+        return new Location(file, line, column);
     }
 
     private static Location at(String file, Mark m) {
@@ -112,7 +140,13 @@ public final class YamlReader {
     private final class Converter {
         private final String file;
         private final Diagnostics diags;
+        /**
+         * Anchored nodes already converted. An alias shares the JSON of its anchor and only adds its size
+         * and height to the counts, so a YAML bomb is refused on arithmetic, without expanding it in memory.
+         */
+        private final Map<Node, Converted> anchored = new IdentityHashMap<>();
         private int nodes;
+        private int deepest;
         private boolean failed;
 
         Converter(String file, Diagnostics diags) {
@@ -120,25 +154,57 @@ public final class YamlReader {
             this.diags = diags;
         }
 
+        private record Converted(JsonNode json, int size, int height) {
+        }
+
         JsonNode convert(Node node, int depth) {
             if (failed) return JSON.nullNode();
+            if (node.getAnchor().isEmpty()) return convertOnce(node, depth);
+            Converted done = anchored.get(node);
+            if (done != null) {
+                nodes += done.size() - 1; // the check below counts one more
+                deepest = Math.max(deepest, depth + done.height());
+                return withinLimits(node, depth + done.height()) ? done.json() : JSON.nullNode();
+            }
+            int before = nodes;
+            int outerDeepest = deepest;
+            deepest = depth;
+            JsonNode json = convertOnce(node, depth);
+            if (!failed) anchored.put(node, new Converted(json, nodes - before, deepest - depth));
+            deepest = Math.max(outerDeepest, deepest);
+            return json;
+        }
+
+        private boolean withinLimits(Node node, int depth) {
             if (++nodes > limits.maxNodes()) {
-                return fail(Check.YAML_LIMIT, node, "document expands to more than " + limits.maxNodes()
+                fail(Check.YAML_LIMIT, node, "document expands to more than " + limits.maxNodes()
                         + " values (aliases included)");
+            } else if (depth > limits.maxDepth()) {
+                fail(Check.YAML_LIMIT, node, "nesting deeper than " + limits.maxDepth() + " levels");
             }
-            if (depth > limits.maxDepth()) {
-                return fail(Check.YAML_LIMIT, node, "nesting deeper than " + limits.maxDepth() + " levels");
-            }
+            return !failed;
+        }
+
+        private JsonNode convertOnce(Node node, int depth) {
+            deepest = Math.max(deepest, depth);
+            if (!withinLimits(node, depth)) return JSON.nullNode();
             if (!ALLOWED_TAGS.contains(node.getTag())) {
-                return fail(Check.YAML_TAG, node, "tag " + node.getTag() + " is not allowed");
+                return fail(Check.YAML_TAG, node, "tag " + shown(node.getTag()) + " is not allowed");
             }
-            if (node instanceof MappingNode m) return mapping(m, depth);
+            if (node instanceof MappingNode m) {
+                return m.getTag().equals(Tag.MAP) ? mapping(m, depth) : misfit(m, "a mapping");
+            }
             if (node instanceof SequenceNode s) {
+                if (!s.getTag().equals(Tag.SEQ)) return misfit(s, "a sequence");
                 ArrayNode a = JSON.arrayNode(s.getValue().size());
                 for (Node item : s.getValue()) a.add(convert(item, depth + 1));
                 return a;
             }
             return scalar((ScalarNode) node);
+        }
+
+        private JsonNode misfit(Node node, String what) {
+            return fail(Check.YAML_TAG, node, "tag " + shown(node.getTag()) + " does not fit " + what);
         }
 
         private JsonNode mapping(MappingNode m, int depth) {
@@ -161,6 +227,12 @@ public final class YamlReader {
         private JsonNode scalar(ScalarNode s) {
             Tag tag = s.getTag();
             if (tag.equals(Tag.STR)) return JSON.textNode(s.getValue());
+            if (tag.equals(Tag.MAP) || tag.equals(Tag.SEQ)) return misfit(s, "a scalar");
+            // An explicit tag (!!int abc, !!bool maybe, !!map x) must fit the value; an integer may be tagged !!float.
+            Tag implicit = resolver.resolve(s.getValue(), true);
+            if (!implicit.equals(tag) && !(tag.equals(Tag.FLOAT) && implicit.equals(Tag.INT))) {
+                return fail(Check.YAML_TAG, s, "'" + s.getValue() + "' is not a valid " + shown(tag) + " value");
+            }
             Object v = scalars.get(tag).construct(s);
             if (v == null) return JSON.nullNode();
             if (v instanceof Boolean b) return JSON.booleanNode(b);
@@ -176,6 +248,11 @@ public final class YamlReader {
             failed = true;
             return JSON.nullNode();
         }
+    }
+
+    /** !!int for the standard tags, the tag itself for any other. */
+    private static String shown(Tag tag) {
+        return tag.getValue().startsWith(Tag.PREFIX) ? "!!" + tag.getValue().substring(Tag.PREFIX.length()) : tag.getValue();
     }
 
     static Optional<String> text(JsonNode n, String field) {
