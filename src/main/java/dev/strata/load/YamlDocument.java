@@ -12,7 +12,6 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.IntFunction;
 
 /**
  * One YAML document of a spec file: its content as JSON for schema validation and binding, and its
@@ -23,24 +22,35 @@ import java.util.function.IntFunction;
 public final class YamlDocument {
     private final String file;
     private final int index;
+    /** Null once released: then it is converted again from the file's text when asked for. */
     private final JsonNode json;
-    private final IntFunction<Node> roots;
+    private final MarkedSource source;
+    private final Node root;
 
     /** A document whose node tree is already composed. */
     public YamlDocument(String file, int index, Node root, JsonNode json) {
-        this(file, index, json, i -> root);
-        Objects.requireNonNull(root, "root");
+        this(file, index, Objects.requireNonNull(json, "json"), null, Objects.requireNonNull(root, "root"));
     }
 
+    /** A document read from {@code source}, whose node tree is composed when first needed. */
     YamlDocument(String file, int index, JsonNode json, MarkedSource source) {
-        this(file, index, json, source::root);
+        this(file, index, Objects.requireNonNull(json, "json"), Objects.requireNonNull(source, "source"), null);
     }
 
-    private YamlDocument(String file, int index, JsonNode json, IntFunction<Node> roots) {
+    private YamlDocument(String file, int index, JsonNode json, MarkedSource source, Node root) {
         this.file = Objects.requireNonNull(file, "file");
         this.index = index;
-        this.json = Objects.requireNonNull(json, "json");
-        this.roots = roots;
+        this.json = json;
+        this.source = source;
+        this.root = root;
+    }
+
+    /**
+     * The same document without its JSON held in memory: {@link #json()} converts it again from the
+     * file's text. For keeping every document of a large fleet to locate diagnostics in later.
+     */
+    YamlDocument withoutJson() {
+        return source == null ? this : new YamlDocument(file, index, null, source, null);
     }
 
     public String file() {
@@ -53,12 +63,16 @@ public final class YamlDocument {
     }
 
     public JsonNode json() {
-        return json;
+        return json != null ? json : source.json(index);
     }
 
     /** The node tree with marks (composed again from the file's text the first time it is needed). */
     public Node root() {
-        return roots.apply(index);
+        return markedRoot().orElseThrow(() -> new IllegalStateException(this + " does not compose"));
+    }
+
+    private Optional<Node> markedRoot() {
+        return root != null ? Optional.of(root) : source.root(index);
     }
 
     /** Where the value at {@code path} starts; the nearest existing ancestor when it is absent. */
@@ -72,11 +86,13 @@ public final class YamlDocument {
     }
 
     public Location start() {
-        return mark(root().getStartMark());
+        return markedRoot().map(r -> mark(r.getStartMark())).orElse(Location.of(file));
     }
 
     private Location locate(PropertyPath path, boolean wantKey) {
-        Node node = root();
+        Optional<Node> top = markedRoot();
+        if (top.isEmpty()) return Location.of(file);
+        Node node = top.get();
         Node lastKey = null;
         for (Object segment : path.segments()) {
             Node next = null;

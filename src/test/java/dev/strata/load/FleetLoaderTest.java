@@ -2,8 +2,10 @@ package dev.strata.load;
 
 import dev.strata.diag.Diagnostic;
 import dev.strata.diag.Location;
+import dev.strata.diag.PropertyPath;
 import dev.strata.source.FolderTree;
 import dev.strata.spec.Image;
+import dev.strata.spec.Origin;
 import dev.strata.spec.Stream;
 import dev.strata.validate.SchemaValidator;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,7 +215,20 @@ class FleetLoaderTest {
         LoadResult r = load();
         Image edge = r.images().get(0);
 
-        assertThat(r.at(edge.origin(), dev.strata.diag.PropertyPath.of("spec", "from", "stream")))
+        assertThat(r.at(edge.origin(), PropertyPath.of("spec", "from", "stream")))
                 .isEqualTo(new Location("fleet/images/edge.yaml", 14, 18));
+    }
+
+    @Test
+    void keepsTheDocumentsItReadWithTheirContent() throws IOException {
+        write("fleet.yaml", FLEET);
+        write("images/edge.yaml", STREAM + "---\n" + IMAGE);
+
+        LoadResult r = load();
+        YamlDocument image = r.documents().get(new Origin("fleet/images/edge.yaml", 1));
+
+        assertThat(r.documents()).hasSize(3);
+        assertThat(image.json().path("spec").path("from").path("stream").asText()).isEqualTo("fcos-stable");
+        assertThat(image.keyAt(PropertyPath.of("spec", "from"))).isEqualTo(new Location("fleet/images/edge.yaml", 14, 3));
     }
 }
