@@ -28,7 +28,11 @@ final class InOrder {
     }
 
     static <T, R> List<R> map(List<T> items, Task<T, R> task) throws IOException {
-        int threads = Math.min(items.size(), Runtime.getRuntime().availableProcessors() - 1);
+        return map(items, task, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    static <T, R> List<R> map(List<T> items, Task<T, R> task, int maxThreads) throws IOException {
+        int threads = Math.min(items.size(), maxThreads);
         List<R> out = new ArrayList<>(items.size());
         if (threads <= 1) {
             for (T item : items) out.add(task.apply(item));

@@ -5,6 +5,7 @@ import dev.strata.diag.Location;
 import dev.strata.diag.PropertyPath;
 import dev.strata.source.FolderTree;
 import dev.strata.spec.Image;
+import dev.strata.spec.Kind;
 import dev.strata.spec.Origin;
 import dev.strata.spec.Stream;
 import dev.strata.validate.SchemaValidator;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -217,6 +219,34 @@ class FleetLoaderTest {
 
         assertThat(r.at(edge.origin(), PropertyPath.of("spec", "from", "stream")))
                 .isEqualTo(new Location("fleet/images/edge.yaml", 14, 18));
+    }
+
+    @Test
+    void checksFilesReadBeforeTheShapeCheckWasReadyAfterwards() throws IOException {
+        write("fleet.yaml", FLEET);
+        write("streams/fcos.yaml", STREAM);
+        write("images/edge.yaml", IMAGE + "---\n" + IMAGE.replace("name: edge", "name: Bad_Name"));
+        SchemaValidator schemas = new SchemaValidator();
+        ShapeCheck compiling = new ShapeCheck() {
+            @Override
+            public List<Diagnostic> check(YamlDocument document, Kind kind) {
+                return schemas.check(document, kind);
+            }
+
+            @Override
+            public boolean ready() {
+                return false;
+            }
+        };
+
+        LoadResult deferred = new FleetLoader(LoadLimits.DEFAULT, compiling).load(new FolderTree(repo), "fleet");
+        LoadResult direct = load();
+
+        assertThat(deferred.images()).extracting(Image::name).containsExactly("edge");
+        assertThat(deferred.streams()).hasSize(1);
+        assertThat(deferred.diagnostics()).extracting(Diagnostic::check).containsExactly("name.invalid");
+        assertThat(deferred.diagnostics()).isEqualTo(direct.diagnostics());
+        assertThat(deferred.images()).isEqualTo(direct.images());
     }
 
     @Test
