@@ -28,7 +28,7 @@ final class WaveChecks implements SemanticCheck {
         boolean track = !(last.percent().isPresent() && last.percent().getAsInt() == 100);
         Set<String> reached = new HashSet<>();
         int lastPercent = 0;
-        java.util.Map<String, Machine> byRef = new java.util.HashMap<>();
+        java.util.Map<String, Machine> byRef = new java.util.HashMap<>(g.machines().size() * 8 / 3 + 1);
         for (Machine m : g.machines()) {
             byRef.put(m.id().toLowerCase(java.util.Locale.ROOT), m);
             byRef.put(m.name(), m);
