@@ -12,7 +12,9 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 final class CoreScalars implements ScalarResolver {
 
-    /** The core schema with this resolver, for {@link org.snakeyaml.engine.v2.api.LoadSettings}. */
+    /** The core schema with this resolver, for {@link org.snakeyaml.engine.v2.api.LoadSettings}; stateless, so shared. */
+    static final Schema SCHEMA = new Schema();
+
     static final class Schema extends CoreSchema {
         @Override
         public ScalarResolver getScalarResolver() {

@@ -18,7 +18,6 @@ import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.parser.Parser;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.math.BigInteger;
 import java.util.ArrayDeque;
@@ -52,8 +51,9 @@ final class EventConverter {
     private final String file;
     private final LoadLimits limits;
     private final Diagnostics diags;
-    private final CoreScalars resolver = new CoreScalars();
-    private final Map<Tag, ConstructNode> scalars = new CoreSchema().getSchemaTagConstructors();
+    private static final CoreScalars RESOLVER = new CoreScalars();
+    /** Constructors of int, float, bool and null values; stateless, so shared. */
+    private static final Map<Tag, ConstructNode> SCALARS = Map.copyOf(CoreScalars.SCHEMA.getSchemaTagConstructors());
 
     // Per document.
     private final Map<String, Converted> anchors = new HashMap<>();
@@ -166,7 +166,7 @@ final class EventConverter {
     private void scalar(ScalarEvent ev) {
         Optional<String> explicit = ev.getTag();
         Tag tag = explicit.isPresent() && !explicit.get().equals("!") ? new Tag(explicit.get())
-                : resolver.resolve(ev.getValue(), ev.getImplicit().canOmitTagInPlainScalar());
+                : RESOLVER.resolve(ev.getValue(), ev.getImplicit().canOmitTagInPlainScalar());
         if (ev.getAnchor().isPresent()) anchors.put(ev.getAnchor().get().getValue(), new Converted(null, 1, 0, ev.getValue(), tag));
         Frame top = open.peek();
         if (top != null && top.expectsKey()) {
@@ -183,11 +183,11 @@ final class EventConverter {
         if (!ALLOWED_TAGS.contains(tag)) return fail(Check.YAML_TAG, at, "tag " + shown(tag) + " is not allowed");
         if (tag.equals(Tag.MAP) || tag.equals(Tag.SEQ)) return fail(Check.YAML_TAG, at, "tag " + shown(tag) + " does not fit a scalar");
         // An explicit tag (!!int abc, !!bool maybe) must fit the value; an integer may be tagged !!float.
-        Tag implicit = resolver.resolve(value, true);
+        Tag implicit = RESOLVER.resolve(value, true);
         if (!implicit.equals(tag) && !(tag.equals(Tag.FLOAT) && implicit.equals(Tag.INT))) {
             return fail(Check.YAML_TAG, at, "'" + value + "' is not a valid " + shown(tag) + " value");
         }
-        Object v = scalars.get(tag).construct(new ScalarNode(tag, value, ScalarStyle.PLAIN));
+        Object v = SCALARS.get(tag).construct(new ScalarNode(tag, value, ScalarStyle.PLAIN));
         if (v == null) return JSON.nullNode();
         if (v instanceof Boolean b) return JSON.booleanNode(b);
         if (v instanceof Integer i) return JSON.numberNode(i);

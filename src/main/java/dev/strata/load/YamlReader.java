@@ -42,13 +42,9 @@ public final class YamlReader {
                     "file is " + bytes.length + " bytes; spec files may be at most " + limits.maxFileBytes() + " bytes");
             return List.of();
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // Malformed input decodes to U+FFFD; only then is it worth decoding strictly to tell the two apart.
+        if (text.indexOf('\uFFFD') >= 0 && !isUtf8(bytes)) {
             diags.add(Check.YAML_SYNTAX, Location.of(file), "", "file is not valid UTF-8", "Save the file as UTF-8.");
             return List.of();
         }
@@ -61,6 +57,18 @@ public final class YamlReader {
         List<YamlDocument> out = new ArrayList<>(docs.size());
         for (EventConverter.Document d : docs) out.add(new YamlDocument(file, d.index(), d.json(), source));
         return out;
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /**
@@ -105,7 +113,7 @@ public final class YamlReader {
     private LoadSettings settings(String file, boolean marks) {
         return LoadSettings.builder()
                 .setLabel(file)
-                .setSchema(new CoreScalars.Schema())
+                .setSchema(CoreScalars.SCHEMA)
                 // For composing node trees to locate diagnostics in documents that read cleanly.
                 .setAllowNonScalarKeys(true)
                 .setMaxAliasesForCollections(limits.maxAliases())
