@@ -400,6 +400,14 @@ class YamlReaderTest {
         }
 
         @Test
+        void aReplacementCharacterWrittenInTheFileIsNotTakenForBadUtf8() {
+            List<YamlDocument> docs = read("note: \"\uFFFD marks a lost character\"\n".getBytes(StandardCharsets.UTF_8), LoadLimits.DEFAULT);
+
+            assertThat(diags.sorted()).isEmpty();
+            assertThat(docs.get(0).json().path("note").asText()).startsWith("\uFFFD");
+        }
+
+        @Test
         void aCharacterYamlForbidsIsASyntaxProblemAtItsPosition() {
             read("a: 1\r\nb: x\u0007y\n");
 
