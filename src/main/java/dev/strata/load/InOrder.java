@@ -11,12 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Applies a task to each item on several threads and returns the results in the items' order, so
- * what the caller builds from them does not depend on scheduling.
- *
- * <p>One processor is left to the JIT compiler and the garbage collector, which a cold JVM keeps busy:
- * on two cores, two loading threads starving the compiler made reading a large fleet slower, not
- * faster, than one.
+ * Applies a task to each item on as many threads as there are processors and returns the results in
+ * the items' order, so what the caller builds from them does not depend on scheduling.
  */
 final class InOrder {
     private InOrder() {
@@ -28,7 +24,7 @@ final class InOrder {
     }
 
     static <T, R> List<R> map(List<T> items, Task<T, R> task) throws IOException {
-        return map(items, task, Runtime.getRuntime().availableProcessors() - 1);
+        return map(items, task, Runtime.getRuntime().availableProcessors());
     }
 
     static <T, R> List<R> map(List<T> items, Task<T, R> task, int maxThreads) throws IOException {
