@@ -47,13 +47,13 @@ final class EventConverter {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** Marks an anchor whose collection is still being read: an alias to it would nest forever. */
     private static final Converted IN_PROGRESS = new Converted(JSON.nullNode(), 0, 0, null, null);
+    private static final CoreScalars RESOLVER = new CoreScalars();
+    /** Constructors of int, float, bool and null values; stateless, so shared. */
+    private static final Map<Tag, ConstructNode> SCALARS = Map.copyOf(CoreScalars.SCHEMA.getSchemaTagConstructors());
 
     private final String file;
     private final LoadLimits limits;
     private final Diagnostics diags;
-    private static final CoreScalars RESOLVER = new CoreScalars();
-    /** Constructors of int, float, bool and null values; stateless, so shared. */
-    private static final Map<Tag, ConstructNode> SCALARS = Map.copyOf(CoreScalars.SCHEMA.getSchemaTagConstructors());
 
     // Per document.
     private final Map<String, Converted> anchors = new HashMap<>();
