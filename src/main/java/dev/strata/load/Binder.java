@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Turns a document that passed its schema into spec records. The schema has already checked shape
@@ -65,7 +66,7 @@ final class Binder {
 
     Optional<Fleet> fleet() {
         JsonNode s = spec();
-        List<Fleet.Mirror> mirrors = list(s, "mirrors", (m, p) -> new Fleet.Mirror(m.path("from").asText(), m.path("to").asText()), SPEC);
+        List<Fleet.Mirror> mirrors = list(s, "mirrors", m -> new Fleet.Mirror(m.path("from").asText(), m.path("to").asText()));
         return done(new Fleet(name(), text(s, "registry"), strings(s, "insecureRegistries"), mirrors, origin));
     }
 
@@ -81,16 +82,16 @@ final class Binder {
         ImageSource source = from.has("stream") ? new ImageSource.FromStream(from.path("stream").asText())
                 : from.has("image") ? new ImageSource.FromImage(from.path("image").asText())
                 : new ImageSource.FromRef(from.path("ref").asText());
-        List<Layer> layers = list(s, "layers", this::layer, SPEC);
+        List<Layer> layers = list(s, "layers", this::layer);
         return done(new Image(name(), source, stringMap(s, "labels"), layers, origin));
     }
 
-    private Layer layer(JsonNode l, PropertyPath at) {
-        List<Layer.FileEntry> files = list(l, "files", (f, p) -> new Layer.FileEntry(
+    private Layer layer(JsonNode l) {
+        List<Layer.FileEntry> files = list(l, "files", f -> new Layer.FileEntry(
                 f.path("path").asText(), text(f, "source"), text(f, "content"),
-                mode(f, Layer.FileEntry.DEFAULT_MODE), owner(f), f.path("secret").asBoolean(false)), at);
-        List<Layer.DirectoryEntry> dirs = list(l, "directories", (d, p) -> new Layer.DirectoryEntry(
-                d.path("path").asText(), mode(d, Layer.DirectoryEntry.DEFAULT_MODE), owner(d)), at);
+                mode(f, Layer.FileEntry.DEFAULT_MODE), owner(f), f.path("secret").asBoolean(false)));
+        List<Layer.DirectoryEntry> dirs = list(l, "directories", d -> new Layer.DirectoryEntry(
+                d.path("path").asText(), mode(d, Layer.DirectoryEntry.DEFAULT_MODE), owner(d)));
         JsonNode sd = l.path("systemd");
         Layer.SystemdUnits units = new Layer.SystemdUnits(strings(sd, "enable"), strings(sd, "disable"), strings(sd, "mask"));
         return new Layer(l.path("name").asText(), files, dirs, units, strings(l, "kernelArguments"));
@@ -100,17 +101,17 @@ final class Binder {
         JsonNode s = spec();
         MachineGroup.Delivery delivery = MachineGroup.Delivery.valueOf(s.path("delivery").asText().toUpperCase(Locale.ROOT));
         // Zincati sends lowercase ids and validation insists on them there; a bootc agent's id is normalised.
-        List<Machine> machines = list(s, "machines", (m, p) -> new Machine(
+        List<Machine> machines = list(s, "machines", m -> new Machine(
                 delivery == MachineGroup.Delivery.BOOTC ? m.path("id").asText().toLowerCase(Locale.ROOT) : m.path("id").asText(),
-                m.path("name").asText(), stringMap(m, "labels")), SPEC);
+                m.path("name").asText(), stringMap(m, "labels")));
         Rollout rollout = rollout(s.path("rollout"), SPEC.with("rollout"));
         return done(new MachineGroup(name(), s.path("image").asText(), delivery, machines, rollout, origin));
     }
 
     private Rollout rollout(JsonNode r, PropertyPath at) {
-        List<Wave> waves = list(r, "waves", (w, p) -> new Wave(w.path("name").asText(), strings(w, "machines"),
+        List<Wave> waves = list(r, "waves", w -> new Wave(w.path("name").asText(), strings(w, "machines"),
                 stringMap(w, "selector"), w.has("percent") ? OptionalInt.of(w.path("percent").asInt()) : OptionalInt.empty(),
-                w.has("successThreshold") ? quantity(w.get("successThreshold")).value() : 100), at);
+                w.has("successThreshold") ? quantity(w.get("successThreshold")).value() : 100));
         if (waves.isEmpty()) waves = List.of(new Wave("all", List.of(), Map.of(), OptionalInt.of(100), 100));
         Optional<Rollout.DisruptionBudget> budget = r.has("disruptionBudget")
                 ? Optional.of(new Rollout.DisruptionBudget(strings(r.get("disruptionBudget"), "groupBy"),
@@ -125,7 +126,7 @@ final class Binder {
                 report(Check.TIMEZONE_UNKNOWN, at.with("timeZone"), "unknown time zone '" + tz + "'");
             }
         }
-        List<Window> windows = list(r, "windows", this::window, at);
+        List<Window> windows = indexed(r, "windows", this::window, at);
         JsonNode fp = r.path("failurePolicy");
         Rollout.FailurePolicy failure = new Rollout.FailurePolicy(fp.path("maxFailures").asInt(1),
                 Rollout.FailurePolicy.Action.valueOf(fp.path("action").asText("halt").toUpperCase(Locale.ROOT)));
@@ -188,7 +189,15 @@ final class Binder {
         return out;
     }
 
-    private <T> List<T> list(JsonNode n, String field, BiFunction<JsonNode, PropertyPath, T> item, PropertyPath at) {
+    private static <T> List<T> list(JsonNode n, String field, Function<JsonNode, T> item) {
+        JsonNode values = n.path(field);
+        List<T> out = new ArrayList<>(values.size());
+        for (JsonNode v : values) out.add(item.apply(v));
+        return out;
+    }
+
+    /** For items that may report a problem at their own path. */
+    private static <T> List<T> indexed(JsonNode n, String field, BiFunction<JsonNode, PropertyPath, T> item, PropertyPath at) {
         List<T> out = new ArrayList<>();
         int i = 0;
         for (JsonNode v : n.path(field)) out.add(item.apply(v, at.with(field).with(i++)));

@@ -5,6 +5,7 @@ import dev.strata.diag.Check;
 import dev.strata.diag.Diagnostic;
 import dev.strata.diag.Diagnostics;
 import dev.strata.diag.Location;
+import dev.strata.diag.PropertyPath;
 import dev.strata.source.SpecTree;
 import dev.strata.spec.Fleet;
 import dev.strata.spec.Image;
@@ -25,9 +26,9 @@ import java.util.Set;
 
 /**
  * Loads a fleet: every *.yaml / *.yml below the fleet folder (hidden files and folders skipped),
- * every document in each. Documents that are not Strata's (neither a strata.dev apiVersion nor a
- * Strata kind with no or a strata-like apiVersion) are counted and ignored, so a fleet can live at
- * the root of a repository beside other YAML.
+ * every document in each. Documents that are not Strata's (neither a strata.dev apiVersion nor a Strata
+ * kind with no or a strata-like apiVersion) are counted and ignored, so a fleet can live at the root of
+ * a repository with other YAML.
  */
 public final class FleetLoader {
     private final LoadLimits limits;
@@ -39,67 +40,45 @@ public final class FleetLoader {
     }
 
     /**
+     * Files are read, parsed, shape-checked and bound in parallel (each file on its own), then merged
+     * in file order: the result and its diagnostics are the same as reading them one by one. The shape
+     * check is therefore called from several threads at once.
+     *
      * @param folder the fleet folder, relative to the tree's root ("" for the root)
      * @throws IOException when the tree itself cannot be read (not for problems in the specs)
      */
     public LoadResult load(SpecTree tree, String folder) throws IOException {
+        List<String> files = tree.listSpecFiles(folder);
+        List<FileLoad> parts = InOrder.map(files, file -> loadFile(tree, file));
+        // Files read before the shape check was ready are checked and bound now.
+        InOrder.map(parts.stream().filter(p -> !p.unchecked.isEmpty()).toList(), this::checkAndBind);
+
         Diagnostics diags = new Diagnostics();
-        YamlReader reader = new YamlReader(limits);
         List<Fleet> fleets = new ArrayList<>();
         List<Stream> streams = new ArrayList<>();
         List<Image> images = new ArrayList<>();
         List<MachineGroup> groups = new ArrayList<>();
         Map<Kind, Set<String>> declared = new EnumMap<>(Kind.class);
         Map<Origin, YamlDocument> documents = new HashMap<>();
-        List<String> files = tree.listSpecFiles(folder);
+        List<YamlDocument> fleetDocs = new ArrayList<>();
         int docCount = 0;
         int ignored = 0;
-        List<YamlDocument> fleetDocs = new ArrayList<>();
-
-        for (String file : files) {
-            Optional<byte[]> bytes = readSpecFile(tree, file, diags);
-            if (bytes.isEmpty()) continue;
-            for (YamlDocument doc : reader.read(file, bytes.get(), diags)) {
-                docCount++;
-                JsonNode json = doc.json();
-                String apiVersion = json.path("apiVersion").isTextual() ? json.get("apiVersion").asText() : null;
-                String kindName = json.path("kind").isTextual() ? json.get("kind").asText() : null;
-                Optional<Kind> kind = Optional.ofNullable(kindName).flatMap(Kind::of);
-                // A Strata kind with a misspelt strata apiVersion is ours (and reported), not silently ignored.
-                boolean ours = json.isObject() && (apiVersion != null && apiVersion.startsWith(Kind.API_GROUP)
-                        || kind.isPresent() && (apiVersion == null || apiVersion.toLowerCase(java.util.Locale.ROOT).contains("strata")));
-                if (!ours) {
-                    ignored++;
-                    continue;
-                }
-                Origin origin = new Origin(file, doc.index());
-                documents.put(origin, doc);
-                if (kind.isEmpty()) {
-                    var path = dev.strata.diag.PropertyPath.of("kind");
-                    diags.add(Check.KIND_UNKNOWN, doc.valueAt(path), "kind",
-                            kindName == null ? "document has no kind" : "unknown kind '" + kindName + "'");
-                    continue;
-                }
-                String name = json.path("metadata").path("name").asText("");
-                if (!name.isEmpty()) declared.computeIfAbsent(kind.get(), k -> new HashSet<>()).add(name);
-                if (kind.get() == Kind.FLEET) fleetDocs.add(doc);
-
-                List<Diagnostic> problems = shape.check(doc, kind.get());
-                diags.addAll(problems);
-                if (problems.stream().anyMatch(Diagnostic::isError)) continue;
-                Binder binder = new Binder(doc, diags);
-                switch (kind.get()) {
-                    case FLEET -> binder.fleet().ifPresent(fleets::add);
-                    case STREAM -> binder.stream().ifPresent(streams::add);
-                    case IMAGE -> binder.image().ifPresent(images::add);
-                    case MACHINE_GROUP -> binder.group().ifPresent(groups::add);
-                }
-            }
+        for (FileLoad part : parts) {
+            diags.addAll(part.diags.sorted());
+            fleets.addAll(part.fleets);
+            streams.addAll(part.streams);
+            images.addAll(part.images);
+            groups.addAll(part.groups);
+            part.declared.forEach((kind, names) -> declared.computeIfAbsent(kind, k -> new HashSet<>()).addAll(names));
+            documents.putAll(part.documents);
+            fleetDocs.addAll(part.fleetDocs);
+            docCount += part.docCount;
+            ignored += part.ignored;
         }
         if (fleetDocs.isEmpty()) {
             diags.add(Check.FLEET_MISSING, Location.of(folder.isEmpty() ? "." : folder), "",
                     "no Fleet document in " + (folder.isEmpty() ? "the repository root" : folder)
-                            + " (" + files.size() + (files.size() == 1 ? " YAML file" : " YAML files") + " read)");
+                            + " (" + files.size() + (files.size() == 1 ? " YAML file read)" : " YAML files read)"));
         }
         for (YamlDocument extra : fleetDocs.subList(Math.min(1, fleetDocs.size()), fleetDocs.size())) {
             YamlDocument first = fleetDocs.get(0);
@@ -108,6 +87,75 @@ public final class FleetLoader {
         }
         return new LoadResult(folder, fleets, streams, images, groups, declared, documents, diags.sorted(),
                 new LoadResult.Stats(files.size(), docCount, ignored));
+    }
+
+    /** What one spec file yields. Filled by one thread; merged into the result in file order. */
+    private static final class FileLoad {
+        final Diagnostics diags = new Diagnostics();
+        final List<Fleet> fleets = new ArrayList<>();
+        final List<Stream> streams = new ArrayList<>();
+        final List<Image> images = new ArrayList<>();
+        final List<MachineGroup> groups = new ArrayList<>();
+        final Map<Kind, Set<String>> declared = new EnumMap<>(Kind.class);
+        final Map<Origin, YamlDocument> documents = new HashMap<>();
+        final List<YamlDocument> fleetDocs = new ArrayList<>();
+        /** Documents of Strata's kinds, in file order, until they are shape-checked and bound. */
+        final List<Unchecked> unchecked = new ArrayList<>();
+        int docCount;
+        int ignored;
+    }
+
+    private record Unchecked(YamlDocument doc, Kind kind) {
+    }
+
+    private FileLoad loadFile(SpecTree tree, String file) throws IOException {
+        FileLoad part = new FileLoad();
+        Diagnostics diags = part.diags;
+        Optional<byte[]> bytes = readSpecFile(tree, file, diags);
+        if (bytes.isEmpty()) return part;
+        for (YamlDocument doc : new YamlReader(limits).read(file, bytes.get(), diags)) {
+            part.docCount++;
+            JsonNode json = doc.json();
+            String apiVersion = json.path("apiVersion").isTextual() ? json.get("apiVersion").asText() : null;
+            String kindName = json.path("kind").isTextual() ? json.get("kind").asText() : null;
+            Optional<Kind> kind = Optional.ofNullable(kindName).flatMap(Kind::of);
+            // A Strata kind with a misspelt strata apiVersion is ours (and reported), not silently ignored.
+            boolean ours = json.isObject() && (apiVersion != null && apiVersion.startsWith(Kind.API_GROUP)
+                    || kind.isPresent() && (apiVersion == null || apiVersion.toLowerCase(java.util.Locale.ROOT).contains("strata")));
+            if (!ours) {
+                part.ignored++;
+                continue;
+            }
+            // Kept only to locate later diagnostics: without the JSON, which is most of a large fleet's memory.
+            part.documents.put(new Origin(file, doc.index()), doc.withoutJson());
+            if (kind.isEmpty()) {
+                diags.add(Check.KIND_UNKNOWN, doc.valueAt(PropertyPath.of("kind")), "kind",
+                        kindName == null ? "document has no kind" : "unknown kind '" + kindName + "'");
+                continue;
+            }
+            String name = json.path("metadata").path("name").asText("");
+            if (!name.isEmpty()) part.declared.computeIfAbsent(kind.get(), k -> new HashSet<>()).add(name);
+            if (kind.get() == Kind.FLEET) part.fleetDocs.add(doc);
+            part.unchecked.add(new Unchecked(doc, kind.get()));
+        }
+        return shape.ready() ? checkAndBind(part) : part;
+    }
+
+    private FileLoad checkAndBind(FileLoad part) {
+        for (Unchecked u : part.unchecked) {
+            List<Diagnostic> problems = shape.check(u.doc(), u.kind());
+            part.diags.addAll(problems);
+            if (problems.stream().anyMatch(Diagnostic::isError)) continue;
+            Binder binder = new Binder(u.doc(), part.diags);
+            switch (u.kind()) {
+                case FLEET -> binder.fleet().ifPresent(part.fleets::add);
+                case STREAM -> binder.stream().ifPresent(part.streams::add);
+                case IMAGE -> binder.image().ifPresent(part.images::add);
+                case MACHINE_GROUP -> binder.group().ifPresent(part.groups::add);
+            }
+        }
+        part.unchecked.clear();
+        return part;
     }
 
     private Optional<byte[]> readSpecFile(SpecTree tree, String file, Diagnostics diags) throws IOException {

@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * What loading a fleet folder produced: the objects that bound cleanly, every name declared (even by
  * documents that did not bind, so references to them are not reported twice), the documents for
- * locating later diagnostics, and the diagnostics so far.
+ * locating later diagnostics, and the diagnostics so far. The documents do not hold their JSON (on a
+ * large fleet it is most of the memory); {@link YamlDocument#json()} converts it again from the text.
  */
 public record LoadResult(String folder, List<Fleet> fleets, List<Stream> streams, List<Image> images,
                          List<MachineGroup> groups, Map<Kind, Set<String>> declared,

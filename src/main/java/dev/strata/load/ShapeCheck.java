@@ -12,4 +12,12 @@ import java.util.List;
 @FunctionalInterface
 public interface ShapeCheck {
     List<Diagnostic> check(YamlDocument document, Kind kind);
+
+    /**
+     * Whether {@link #check} would answer now rather than wait (its schemas may still be compiling).
+     * The loader then checks a file's documents later instead of blocking a thread that could read.
+     */
+    default boolean ready() {
+        return true;
+    }
 }

@@ -10,14 +10,70 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One YAML document of a spec file: its composed node tree (which keeps the source marks) and the
- * same content as JSON for schema validation and binding. Locations are looked up on demand by
- * walking the node tree, so no per-node index is kept for large fleets.
+ * One YAML document of a spec file: its content as JSON for schema validation and binding, and its
+ * node tree, which keeps the source marks. Locations are looked up on demand by walking the node
+ * tree; documents read by {@link YamlReader} compose that tree only when a location is first asked
+ * for, so a large valid fleet never holds it.
  */
-public record YamlDocument(String file, int index, Node root, JsonNode json) {
+public final class YamlDocument {
+    private final String file;
+    private final int index;
+    /** Null once released: then it is converted again from the file's text when asked for. */
+    private final JsonNode json;
+    private final MarkedSource source;
+    private final Node root;
+
+    /** A document whose node tree is already composed. */
+    public YamlDocument(String file, int index, Node root, JsonNode json) {
+        this(file, index, Objects.requireNonNull(json, "json"), null, Objects.requireNonNull(root, "root"));
+    }
+
+    /** A document read from {@code source}, whose node tree is composed when first needed. */
+    YamlDocument(String file, int index, JsonNode json, MarkedSource source) {
+        this(file, index, Objects.requireNonNull(json, "json"), Objects.requireNonNull(source, "source"), null);
+    }
+
+    private YamlDocument(String file, int index, JsonNode json, MarkedSource source, Node root) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.index = index;
+        this.json = json;
+        this.source = source;
+        this.root = root;
+    }
+
+    /**
+     * The same document without its JSON held in memory: {@link #json()} converts it again from the
+     * file's text. For keeping every document of a large fleet to locate diagnostics in later.
+     */
+    YamlDocument withoutJson() {
+        return source == null ? this : new YamlDocument(file, index, null, source, null);
+    }
+
+    public String file() {
+        return file;
+    }
+
+    /** 0-based position of the document in its file, empty documents counted. */
+    public int index() {
+        return index;
+    }
+
+    public JsonNode json() {
+        return json != null ? json : source.json(index);
+    }
+
+    /** The node tree with marks (composed again from the file's text the first time it is needed). */
+    public Node root() {
+        return markedRoot().orElseThrow(() -> new IllegalStateException(this + " does not compose"));
+    }
+
+    private Optional<Node> markedRoot() {
+        return root != null ? Optional.of(root) : source.root(index);
+    }
 
     /** Where the value at {@code path} starts; the nearest existing ancestor when it is absent. */
     public Location valueAt(PropertyPath path) {
@@ -30,7 +86,7 @@ public record YamlDocument(String file, int index, Node root, JsonNode json) {
     }
 
     public Location start() {
-        return mark(root.getStartMark());
+        return markedRoot().map(r -> mark(r.getStartMark())).orElse(Location.of(file));
     }
 
     /**
@@ -38,7 +94,9 @@ public record YamlDocument(String file, int index, Node root, JsonNode json) {
      * boolean), so messages can quote what the user typed: {@code 0644}, not {@code 644}.
      */
     public Optional<String> sourceText(PropertyPath path) {
-        Node node = root;
+        Optional<Node> marked = markedRoot();
+        if (marked.isEmpty()) return Optional.empty();
+        Node node = marked.get();
         for (Object segment : path.segments()) {
             Step next = step(node, segment);
             if (next == null) return Optional.empty();
@@ -48,7 +106,9 @@ public record YamlDocument(String file, int index, Node root, JsonNode json) {
     }
 
     private Location locate(PropertyPath path, boolean wantKey) {
-        Node node = root;
+        Optional<Node> top = markedRoot();
+        if (top.isEmpty()) return Location.of(file);
+        Node node = top.get();
         Node lastKey = null;
         for (Object segment : path.segments()) {
             Step next = step(node, segment);
@@ -76,5 +136,10 @@ public record YamlDocument(String file, int index, Node root, JsonNode json) {
 
     private Location mark(Optional<Mark> m) {
         return m.map(x -> new Location(file, x.getLine() + 1, x.getColumn() + 1)).orElse(Location.of(file));
+    }
+
+    @Override
+    public String toString() {
+        return "YamlDocument[" + file + " #" + index + "]";
     }
 }

@@ -1,49 +1,35 @@
 package dev.strata.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.diag.Check;
 import dev.strata.diag.Diagnostics;
 import dev.strata.diag.Location;
-import dev.strata.diag.PropertyPath;
-import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
-import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Reads one spec file into YAML documents, with marks kept. YAML 1.2 core schema; only the standard
  * scalar and collection tags; duplicate keys, bombs and oversized input are reported, never thrown.
+ *
+ * <p>A file is read without marks, which is most of what a large valid fleet costs to read; when
+ * anything in it is wrong, it is read again with marks to report each problem at its position.
  */
 public final class YamlReader {
-    private static final Set<Tag> ALLOWED_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ);
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
     private final LoadLimits limits;
-    private final Map<Tag, ConstructNode> scalars = new CoreSchema().getSchemaTagConstructors();
 
     public YamlReader(LoadLimits limits) {
         this.limits = limits;
@@ -56,152 +42,103 @@ public final class YamlReader {
                     "file is " + bytes.length + " bytes; spec files may be at most " + limits.maxFileBytes() + " bytes");
             return List.of();
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // Malformed input decodes to U+FFFD; only then is it worth decoding strictly to tell the two apart.
+        if (text.indexOf('\uFFFD') >= 0 && !isUtf8(bytes)) {
             diags.add(Check.YAML_SYNTAX, Location.of(file), "", "file is not valid UTF-8", "Save the file as UTF-8.");
             return List.of();
         }
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(file)
-                .setSchema(new CoreSchema())
-                .setAllowDuplicateKeys(false)
-                .setAllowRecursiveKeys(false)
-                .setAllowNonScalarKeys(false)
-                .setMaxAliasesForCollections(limits.maxAliases())
-                .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes()))
-                .setUseMarks(true)
-                .build();
-        List<YamlDocument> out = new ArrayList<>();
-        int index = 0;
-        try {
-            for (Node root : new Compose(settings).composeAllFromString(text)) {
-                int docIndex = index++;
-                if (root instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) continue; // an empty document
-                Converter c = new Converter(file, diags);
-                JsonNode json = c.convert(root, PropertyPath.ROOT);
-                if (c.failed) continue;
-                out.add(new YamlDocument(file, docIndex, root, json));
-            }
-        } catch (MarkedYamlEngineException e) {
-            Location at = e.getProblemMark().or(e::getContextMark).map(m -> at(file, m)).orElse(Location.of(file));
-            String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
-            diags.add(Check.YAML_SYNTAX, at, "", context(e, at) + problem);
-        } catch (YamlEngineException e) {
-            // Alias and size limits come without a mark.
-            String message = e.getMessage() != null && e.getMessage().startsWith("Number of aliases")
-                    ? "more than " + limits.maxAliases() + " aliases to lists or mappings (the shape of a YAML"
-                    + " 'billion laughs' bomb); the file was not expanded"
-                    : e.getMessage();
-            diags.add(Check.YAML_LIMIT, Location.of(file), "", message);
-        } catch (StackOverflowError e) {
-            diags.add(Check.YAML_LIMIT, Location.of(file), "",
-                    "nesting is too deep to read; spec documents nest at most " + limits.maxDepth() + " levels");
+        List<EventConverter.Document> docs = new ArrayList<>();
+        if (!readAll(file, text, null, docs)) {
+            docs.clear();
+            readAll(file, text, diags, docs);
         }
+        MarkedSource source = new MarkedSource(text, () -> settings(file, true), index -> json(file, text, index));
+        List<YamlDocument> out = new ArrayList<>(docs.size());
+        for (EventConverter.Document d : docs) out.add(new YamlDocument(file, d.index(), d.json(), source));
         return out;
     }
 
-    /** "while parsing a flow sequence started at 9:8: " when the construct began elsewhere, as unclosed brackets do. */
-    private static String context(MarkedYamlEngineException e, Location problemAt) {
-        if (e.getContext() == null) return "";
-        String where = e.getContextMark().map(m -> (m.getLine() + 1) + ":" + (m.getColumn() + 1))
-                .filter(w -> !w.equals(problemAt.line() + ":" + problemAt.column()))
-                .map(w -> " started at " + w).orElse("");
-        return e.getContext() + where + ": ";
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads every document of {@code text} into {@code out}, leaving out those with a problem. With
+     * {@code diags}, reads with marks and reports every problem there at its position.
+     *
+     * @return whether the whole file read cleanly
+     */
+    private boolean readAll(String file, String text, Diagnostics diags, List<EventConverter.Document> out) {
+        LoadSettings settings = settings(file, diags != null);
+        try {
+            return new EventConverter(file, limits, diags).readAll(new ParserImpl(settings, new StreamReader(settings, text)), out);
+        } catch (MarkedYamlEngineException e) {
+            if (diags != null) {
+                Location at = e.getProblemMark().or(e::getContextMark).map(m -> at(file, m)).orElse(Location.of(file));
+                String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
+                // Name where the unclosed construct started, when the parser knows it: the error is often far from it.
+                String started = e.getContextMark().filter(m -> e.getProblemMark().isPresent())
+                        .map(m -> " started at " + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("");
+                String context = e.getContext() == null || e.getContext().isEmpty() ? "" : e.getContext() + started + ": ";
+                diags.add(Check.YAML_SYNTAX, at, "", context + problem);
+            }
+        } catch (ReaderException e) {
+            // A character YAML does not allow (a control character, say): a syntax problem at that position.
+            if (diags != null) {
+                diags.add(Check.YAML_SYNTAX, at(file, text, e.getPosition()), "", String.format(Locale.ROOT,
+                        "character U+%04X is not allowed in YAML", e.getCodePoint()),
+                        "Remove the character or escape it in a double-quoted string.");
+            }
+        } catch (YamlEngineException e) {
+            // The size limit comes without a mark.
+            if (diags != null) diags.add(Check.YAML_LIMIT, Location.of(file), "", e.getMessage());
+        }
+        return false;
+    }
+
+    /** The JSON of document {@code index}, read again from the text. */
+    private JsonNode json(String file, String text, int index) {
+        List<EventConverter.Document> docs = new ArrayList<>();
+        readAll(file, text, null, docs);
+        Optional<EventConverter.Document> d = docs.stream().filter(x -> x.index() == index).findFirst();
+        return d.orElseThrow(() -> new IllegalStateException(file + " has no document " + index + " any more")).json();
+    }
+
+    private LoadSettings settings(String file, boolean marks) {
+        return LoadSettings.builder()
+                .setLabel(file)
+                .setSchema(CoreScalars.SCHEMA)
+                // For composing node trees to locate diagnostics in documents that read cleanly.
+                .setAllowNonScalarKeys(true)
+                .setMaxAliasesForCollections(limits.maxAliases())
+                .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes()))
+                .setUseMarks(marks)
+                .build();
+    }
+
+    /** The line and column of the code point at {@code offset}, counting line breaks as YAML does. */
+    private static Location at(String file, String text, int offset) {
+        int line = 1, column = 1;
+        for (int i = 0, cp = 0; i < text.length() && cp < offset; cp++) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            boolean lineBreak = c == '\n' || (c == '\r' && (i >= text.length() || text.charAt(i) != '\n'));
+            line = lineBreak ? line + 1 : line;
+            column = lineBreak ? 1 : column + 1;
+        }
+        return new Location(file, line, column);
     }
 
     private static Location at(String file, Mark m) {
         return new Location(file, m.getLine() + 1, m.getColumn() + 1);
-    }
-
-    private static Location at(String file, Node n) {
-        return n.getStartMark().map(m -> at(file, m)).orElse(Location.of(file));
-    }
-
-    /** Node tree to JSON, enforcing tags, depth, size and unique keys. Stops at the first problem. */
-    private final class Converter {
-        private final String file;
-        private final Diagnostics diags;
-        private int nodes;
-        private boolean failed;
-
-        Converter(String file, Diagnostics diags) {
-            this.file = file;
-            this.diags = diags;
-        }
-
-        /** {@code path} is where {@code node} sits in the document; its length is the nesting depth. */
-        JsonNode convert(Node node, PropertyPath path) {
-            if (failed) return JSON.nullNode();
-            if (++nodes > limits.maxNodes()) {
-                return fail(Check.YAML_LIMIT, node, path, "document expands to more than " + limits.maxNodes()
-                        + " values (aliases included)");
-            }
-            if (path.segments().size() > limits.maxDepth()) {
-                return fail(Check.YAML_LIMIT, node, path, "nesting deeper than " + limits.maxDepth() + " levels");
-            }
-            if (!ALLOWED_TAGS.contains(node.getTag())) {
-                return fail(Check.YAML_TAG, node, path, "tag " + shown(node.getTag()) + " is not allowed");
-            }
-            if (node instanceof MappingNode m) return mapping(m, path);
-            if (node instanceof SequenceNode s) {
-                ArrayNode a = JSON.arrayNode(s.getValue().size());
-                for (Node item : s.getValue()) a.add(convert(item, path.with(a.size())));
-                return a;
-            }
-            return scalar((ScalarNode) node);
-        }
-
-        private JsonNode mapping(MappingNode m, PropertyPath path) {
-            ObjectNode o = JSON.objectNode();
-            Map<String, Node> seen = new HashMap<>();
-            for (NodeTuple t : m.getValue()) {
-                if (!(t.getKeyNode() instanceof ScalarNode k) || !ALLOWED_TAGS.contains(k.getTag())) {
-                    return fail(Check.YAML_SYNTAX, t.getKeyNode(), path, "keys must be plain strings");
-                }
-                Node first = seen.putIfAbsent(k.getValue(), k);
-                if (first != null) {
-                    String where = first.getStartMark().map(x -> " (first at line " + (x.getLine() + 1) + ")").orElse("");
-                    return fail(Check.YAML_DUPLICATE_KEY, k, path.with(k.getValue()),
-                            "duplicate key '" + k.getValue() + "'" + where);
-                }
-                o.set(k.getValue(), convert(t.getValueNode(), path.with(k.getValue())));
-            }
-            return o;
-        }
-
-        /** A tag as it is usually written: !!python/object rather than tag:yaml.org,2002:python/object. */
-        private static String shown(Tag tag) {
-            String value = tag.getValue();
-            return value.startsWith(Tag.PREFIX) ? "!!" + value.substring(Tag.PREFIX.length()) : value;
-        }
-
-        private JsonNode scalar(ScalarNode s) {
-            Tag tag = s.getTag();
-            if (tag.equals(Tag.STR)) return JSON.textNode(s.getValue());
-            Object v = scalars.get(tag).construct(s);
-            if (v == null) return JSON.nullNode();
-            if (v instanceof Boolean b) return JSON.booleanNode(b);
-            if (v instanceof Integer i) return JSON.numberNode(i);
-            if (v instanceof Long l) return JSON.numberNode(l);
-            if (v instanceof BigInteger b) return JSON.numberNode(b);
-            if (v instanceof Double d) return JSON.numberNode(d);
-            return JSON.textNode(s.getValue());
-        }
-
-        private JsonNode fail(Check check, Node at, PropertyPath path, String message) {
-            if (!failed) diags.add(check, YamlReader.at(file, at), path.toString(), message);
-            failed = true;
-            return JSON.nullNode();
-        }
-    }
-
-    static Optional<String> text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v != null && v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
     }
 }

@@ -19,7 +19,6 @@ public final class DiagnosticsRenderer {
 
     public enum Format { TEXT, JSON, GITHUB }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private DiagnosticsRenderer() {
     }
@@ -56,7 +55,8 @@ public final class DiagnosticsRenderer {
     }
 
     private static void json(Validation v, String what, PrintWriter out) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT); // once per run: not up front for text
+        ObjectNode root = json.createObjectNode();
         root.put("formatVersion", JSON_FORMAT_VERSION);
         root.put("fleet", what);
         root.put("valid", v.valid());
@@ -77,7 +77,7 @@ public final class DiagnosticsRenderer {
             o.put("hint", d.hint());
         }
         try {
-            out.println(JSON.writeValueAsString(root));
+            out.println(json.writeValueAsString(root));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -27,10 +27,12 @@ final class FileChecks implements SemanticCheck {
 
     @Override
     public void run(CheckContext ctx) throws IOException {
-        for (Image image : ctx.loaded().images()) check(ctx, image);
+        // Many images name the same few files; each is resolved (a few file system calls) once.
+        Map<String, SpecTree.Resolved> resolved = new HashMap<>();
+        for (Image image : ctx.loaded().images()) check(ctx, image, resolved);
     }
 
-    private static void check(CheckContext ctx, Image image) throws IOException {
+    private static void check(CheckContext ctx, Image image, Map<String, SpecTree.Resolved> resolved) throws IOException {
         Map<String, PropertyPath> written = new HashMap<>();
         for (int l = 0; l < image.layers().size(); l++) {
             Layer layer = image.layers().get(l);
@@ -41,7 +43,7 @@ final class FileChecks implements SemanticCheck {
                     ctx.report(Check.FILE_SOURCE_OR_CONTENT, image.origin(), at, "file " + file.path() + " has "
                             + (file.source().isPresent() ? "both 'source' and 'content'" : "neither 'source' nor 'content'"));
                 }
-                if (file.source().isPresent()) source(ctx, image, file.source().get(), at.with("source"));
+                if (file.source().isPresent()) source(ctx, image, file.source().get(), at.with("source"), resolved);
                 target(ctx, image, file.path(), at.with("path"), written);
             }
             for (int d = 0; d < layer.directories().size(); d++) {
@@ -50,14 +52,19 @@ final class FileChecks implements SemanticCheck {
         }
     }
 
-    private static void source(CheckContext ctx, Image image, String source, PropertyPath at) throws IOException {
+    private static void source(CheckContext ctx, Image image, String source, PropertyPath at,
+                               Map<String, SpecTree.Resolved> resolved) throws IOException {
         Optional<String> joined = RepoPaths.join(image.origin().folder(), source);
         if (joined.isEmpty()) {
             ctx.report(Check.FILE_SOURCE_ESCAPES, image.origin(), at, "source '" + source + "' "
                     + (source.startsWith("/") ? "is an absolute path" : "climbs above the repository root"));
             return;
         }
-        SpecTree.Resolved r = ctx.tree().resolve(joined.get());
+        SpecTree.Resolved r = resolved.get(joined.get());
+        if (r == null) {
+            r = ctx.tree().resolve(joined.get());
+            resolved.put(joined.get(), r);
+        }
         if (r instanceof SpecTree.Resolved.Escapes e) {
             ctx.report(Check.FILE_SOURCE_ESCAPES, image.origin(), at, "source '" + source + "': " + e.reason());
         } else if (r instanceof SpecTree.Resolved.Missing m) {

@@ -18,8 +18,10 @@ final class MachineChecks implements SemanticCheck {
 
     @Override
     public void run(CheckContext ctx) {
-        Map<String, Seen> ids = new HashMap<>();
-        Map<String, Seen> names = new HashMap<>();
+        int machines = ctx.loaded().groups().stream().mapToInt(g -> g.machines().size()).sum();
+        // Sized up front: growing to 100,000 entries one doubling at a time was most of this check.
+        Map<String, Seen> ids = new HashMap<>(machines * 4 / 3 + 1);
+        Map<String, Seen> names = new HashMap<>(machines * 4 / 3 + 1);
         for (MachineGroup g : ctx.loaded().groups()) {
             for (int i = 0; i < g.machines().size(); i++) {
                 Machine m = g.machines().get(i);

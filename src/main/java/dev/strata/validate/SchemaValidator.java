@@ -6,7 +6,8 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
 import dev.strata.diag.Check;
 import dev.strata.diag.Diagnostic;
 import dev.strata.diag.Location;
@@ -25,6 +26,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Validates documents against the JSON Schemas in schemas/ (packaged into the jar). A failing
@@ -36,16 +39,74 @@ public final class SchemaValidator implements ShapeCheck {
     public static final String SCHEMA_BASE = "https://strata.dev/schemas/v1alpha1/";
     static final String RESOURCE_FOLDER = "dev/strata/schemas/";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The schema files read raw, for the annotations of a failing keyword. */
+    private static final List<String> SCHEMA_FILES = List.of("common.schema.json", "fleet.schema.json",
+            "stream.schema.json", "image.schema.json", "machinegroup.schema.json");
+
     private final Map<Kind, Schema> schemas = new EnumMap<>(Kind.class);
     private final Map<String, JsonNode> rawSchemas = new HashMap<>();
 
+    /** Everything is read and compiled here, so {@link #check} may be called from several threads. */
     public SchemaValidator() {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(assertionsOnly(),
                 b -> b.schemaLoader(l -> l.fetchRemoteResources(false)
                         .schemaIdResolvers(r -> r.mapPrefix(SCHEMA_BASE, "classpath:" + RESOURCE_FOLDER))));
         for (Kind k : Kind.values()) {
-            schemas.put(k, registry.getSchema(SchemaLocation.of(SCHEMA_BASE + k.schemaFile())));
+            Schema schema = registry.getSchema(SchemaLocation.of(SCHEMA_BASE + k.schemaFile()));
+            schema.initializeValidators(); // else $refs are resolved lazily, during validation
+            schemas.put(k, schema);
+        }
+        for (String file : SCHEMA_FILES) rawSchemas.put(file, readSchema(file));
+    }
+
+    /**
+     * Draft 2020-12 without a validator for the keywords that only annotate: title, description,
+     * default, examples, $comment and Strata's own x-strata-*. Each was a step (and an evaluation path
+     * built) for every value checked, nearly half the steps for a machine; Strata reads them from the
+     * raw schema only when a value fails ({@link #schemaNodeOwning}). Assertions are unchanged.
+     */
+    private static final String META_DATA_VOCABULARY = "https://json-schema.org/draft/2020-12/vocab/meta-data";
+
+    private static Dialect assertionsOnly() {
+        return Dialect.builder(Dialects.getDraft202012())
+                .vocabularies(v -> v.remove(META_DATA_VOCABULARY)) // title, description, default, examples, ...
+                .keywords(k -> k.remove("$comment"))
+                .unknownKeywordFactory((keyword, context) -> null) // x-strata-check, x-strata-hint
+                .build();
+    }
+
+    /**
+     * A shape check whose schemas are compiled on a background thread. Compiling them is mostly class
+     * loading (half a second on a cold JVM), which the loader overlaps with reading the first files.
+     */
+    public static ShapeCheck compiledInBackground() {
+        FutureTask<SchemaValidator> compiling = new FutureTask<>(SchemaValidator::new);
+        Thread thread = new Thread(compiling, "strata-schemas");
+        thread.setDaemon(true);
+        thread.start();
+        return new ShapeCheck() {
+            @Override
+            public List<Diagnostic> check(YamlDocument document, Kind kind) {
+                return compiled(compiling).check(document, kind);
+            }
+
+            @Override
+            public boolean ready() {
+                return compiling.isDone();
+            }
+        };
+    }
+
+    private static SchemaValidator compiled(FutureTask<SchemaValidator> compiling) {
+        try {
+            return compiling.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling the schemas", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof java.lang.Error err) throw err;
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -53,7 +114,7 @@ public final class SchemaValidator implements ShapeCheck {
     public static JsonNode readSchema(String file) {
         try (InputStream in = SchemaValidator.class.getClassLoader().getResourceAsStream(RESOURCE_FOLDER + file)) {
             if (in == null) throw new IllegalStateException("schema " + file + " is not packaged");
-            return JSON.readTree(in);
+            return new ObjectMapper().readTree(in); // a few files, once: no shared mapper to initialise up front
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,7 +224,8 @@ public final class SchemaValidator implements ShapeCheck {
         pointer = slash <= 0 ? "" : pointer.substring(0, slash);
         String file = resource.substring(resource.lastIndexOf('/') + 1);
         if (file.isEmpty()) return Optional.empty();
-        JsonNode root = rawSchemas.computeIfAbsent(file, SchemaValidator::readSchema);
+        JsonNode root = rawSchemas.get(file);
+        if (root == null) return Optional.empty();
         JsonNode node = root.at(pointer);
         return node.isMissingNode() ? Optional.empty() : Optional.of(node);
     }

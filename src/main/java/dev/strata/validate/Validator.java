@@ -27,7 +27,7 @@ public final class Validator {
     }
 
     public Validator(LoadLimits limits) {
-        this.loader = new FleetLoader(limits, new SchemaValidator());
+        this.loader = new FleetLoader(limits, SchemaValidator.compiledInBackground());
     }
 
     /** Validates the fleet in {@code folder} (relative to the tree's root, "" for the root). */

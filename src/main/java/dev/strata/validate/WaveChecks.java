@@ -23,9 +23,12 @@ final class WaveChecks implements SemanticCheck {
         Rollout r = g.rollout();
         List<Wave> waves = r.waves();
         Set<String> names = new HashSet<>();
+        Wave last = waves.get(waves.size() - 1);
+        // Which machines the waves reach matters only when the last wave does not end at 100%.
+        boolean track = !(last.percent().isPresent() && last.percent().getAsInt() == 100);
         Set<String> reached = new HashSet<>();
         int lastPercent = 0;
-        java.util.Map<String, Machine> byRef = new java.util.HashMap<>();
+        java.util.Map<String, Machine> byRef = new java.util.HashMap<>(g.machines().size() * 8 / 3 + 1);
         for (Machine m : g.machines()) {
             byRef.put(m.id().toLowerCase(java.util.Locale.ROOT), m);
             byRef.put(m.name(), m);
@@ -47,7 +50,7 @@ final class WaveChecks implements SemanticCheck {
                 if (hit == null) {
                     ctx.report(Check.WAVE_UNKNOWN_MACHINE, g.origin(), CheckContext.spec("rollout", "waves", i, "machines", j),
                             "wave '" + w.name() + "' names '" + ref + "', which is not a machine of group '" + g.name() + "'");
-                } else {
+                } else if (track) {
                     reached.add(hit.id());
                 }
             }
@@ -58,7 +61,7 @@ final class WaveChecks implements SemanticCheck {
                             "selector " + w.selector() + " of wave '" + w.name() + "' matches none of the "
                                     + g.machines().size() + " machines of group '" + g.name() + "'");
                 }
-                hit.forEach(m -> reached.add(m.id()));
+                if (track) hit.forEach(m -> reached.add(m.id()));
             }
             if (w.percent().isPresent()) {
                 int p = w.percent().getAsInt();
@@ -67,14 +70,12 @@ final class WaveChecks implements SemanticCheck {
                             "wave '" + w.name() + "' is at " + p + "%, not above the " + lastPercent + "% of an earlier wave");
                 }
                 lastPercent = Math.max(lastPercent, p);
-                if (p == 100) g.machines().forEach(m -> reached.add(m.id()));
+                if (p == 100 && track) g.machines().forEach(m -> reached.add(m.id()));
             }
         }
-        Wave last = waves.get(waves.size() - 1);
         Set<String> missed = new LinkedHashSet<>();
-        for (Machine m : g.machines()) if (!reached.contains(m.id())) missed.add(m.name());
-        boolean endsAtHundred = last.percent().isPresent() && last.percent().getAsInt() == 100;
-        if (!endsAtHundred && !missed.isEmpty()) {
+        if (track) for (Machine m : g.machines()) if (!reached.contains(m.id())) missed.add(m.name());
+        if (!missed.isEmpty()) {
             ctx.report(Check.WAVE_PERCENT_END, g.origin(), CheckContext.spec("rollout", "waves", waves.size() - 1),
                     "the last wave '" + last.name() + "' does not end at 100%, and " + missed.size()
                             + " machine(s) are in no wave: " + String.join(", ", List.copyOf(missed).subList(0, Math.min(5, missed.size())))
