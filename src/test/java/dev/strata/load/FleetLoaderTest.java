@@ -138,6 +138,19 @@ class FleetLoaderTest {
     }
 
     @Test
+    void reportsAStrataKindWithAMisspeltStrataApiVersionRatherThanIgnoringIt() throws IOException {
+        write("fleet.yaml", FLEET);
+        write("images/edge.yaml", IMAGE.replace("strata.dev/v1alpha1", "strata/v1alpha1"));
+        write("images/other.yaml", IMAGE.replace("strata.dev/v1alpha1", "image.openshift.io/v1"));
+
+        LoadResult r = load();
+
+        assertThat(r.diagnostics()).extracting(Diagnostic::check).containsExactly("spec.api-version");
+        assertThat(r.diagnostics().get(0).location().file()).isEqualTo("fleet/images/edge.yaml");
+        assertThat(r.stats().ignored()).as("another API's Image is not Strata's").isEqualTo(1);
+    }
+
+    @Test
     void reportsAStrataKindWithoutApiVersionRatherThanIgnoringIt() throws IOException {
         write("fleet.yaml", FLEET);
         write("images/edge.yaml", IMAGE.replace("apiVersion: strata.dev/v1alpha1\n", ""));
