@@ -51,6 +51,10 @@ final class ApplyCommand implements Callable<Integer> {
             description = "How long to wait for another run to finish (e.g. 5m). Default: fail at once.")
     String wait;
 
+    @Option(names = "--now", paramLabel = "INSTANT",
+            description = "Apply as of this time (ISO-8601), for simulations and tests; the plan must still hold then. Default: now.")
+    Optional<Instant> asOf;
+
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -66,13 +70,15 @@ final class ApplyCommand implements Callable<Integer> {
         }
         Duration waitFor = dev.strata.spec.Durations.parse(wait)
                 .orElseThrow(() -> new UserError("--wait: '" + wait + "' is not a duration such as 30s or 5m", ExitCodes.USAGE));
-        Instant now = clock.instant();
+        Instant now = asOf.orElseGet(clock::instant);
         try (FleetSource source = repo.open(); StateStore store = repo.openState();
              RunLock lock = store.acquireRunLock("apply", waitFor)) {
             lock.clearedStale().ifPresent(h -> spec.commandLine().getErr().println("note: cleared a stale run lock of " + h.describe()));
             Revision rev = source.read(ref);
             Planning.Result current = Planning.plan(rev, Streams.forRun(repo), Optional.of(store.snapshot()), now);
             Planning.recordStreams(current, store, now);
+            // Time moves between plan and apply: a window may have closed since.
+            Applier.checkWindows(plan, current.desired(), now);
             var builder = Builders.forRun(repo, rev, current.desired().fleet(), store, spec.commandLine().getErr());
             Applier.Outcome o = new Applier(store, Optional.of(builder)).apply(plan, current.desired(), now, new Applier.Listener() {
                 @Override

@@ -7,6 +7,7 @@ import dev.strata.plan.Fingerprint;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Plan;
+import dev.strata.plan.Windows;
 import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
 import dev.strata.state.HistoryEntry;
@@ -126,6 +127,23 @@ public final class Applier {
             store.update(tx -> halt(tx, h, now, revision));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Refuses a saved plan that would release machines outside their group's maintenance windows at
+     * apply time: a plan saved while a window was open is not carried out after it closed. (Machine
+     * reports alone never make a plan stale, so this is a check of time, not a new plan.)
+     */
+    public static void checkWindows(Plan saved, Desired desired, Instant now) throws StalePlanException {
+        for (Action a : saved.actions()) {
+            if (!(a instanceof Action.Promote p)) continue;
+            var rollout = group(desired, p.group()).rollout();
+            if (!Windows.isOpen(rollout, now)) {
+                throw new StalePlanException("the plan releases machines of " + p.group() + ", but its maintenance windows are"
+                        + " closed at " + now + Windows.nextOpening(rollout, now).map(t -> " (next opens " + t + ")").orElse("")
+                        + "; make a new plan inside a window");
+            }
+        }
     }
 
     private static String line(Action a) {

@@ -29,7 +29,7 @@ class ConcurrentApplyTest {
         Path plan = dir.resolve("plan.json");
         assertThat(Strata.run("plan", "--repo", repo.toString(), "--state", world.state.toString(), "--now", Strata.NOW,
                 "--out", plan.toString()).exitCode()).isZero();
-        String[] apply = {"apply", plan.toString(), "--repo", repo.toString(), "--state", world.state.toString()};
+        String[] apply = {"apply", plan.toString(), "--repo", repo.toString(), "--state", world.state.toString(), "--now", Strata.NOW};
 
         Process holder = holdLock(world.state, Duration.ofSeconds(60));
         try {

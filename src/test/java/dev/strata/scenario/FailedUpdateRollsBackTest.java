@@ -74,7 +74,8 @@ class FailedUpdateRollsBackTest {
         Strata.Run plan = Strata.run("plan", "--repo", world.repo.toString(), "--state", world.state.toString(),
                 "--now", now.toString(), "--out", planFile.toString());
         assertThat(plan.exitCode()).as("%s", plan).isIn(0, 3);
-        Strata.Run apply = Strata.run("apply", planFile.toString(), "--repo", world.repo.toString(), "--state", world.state.toString());
+        Strata.Run apply = Strata.run("apply", planFile.toString(), "--repo", world.repo.toString(), "--state", world.state.toString(),
+                "--now", now.toString());
         assertThat(apply.exitCode()).as("%s", apply).isZero();
         return apply.out();
     }

@@ -44,7 +44,8 @@ class RolloutThroughApplyTest {
         List<String> released = new ArrayList<>();
         Instant now = Instant.parse(Strata.NOW);
         for (int round = 0; round < 40 && !done(planFile, world, now); round++) {
-            Strata.Run apply = Strata.run("apply", planFile.toString(), "--repo", repo.toString(), "--state", world.state.toString());
+            Strata.Run apply = Strata.run("apply", planFile.toString(), "--repo", repo.toString(), "--state", world.state.toString(),
+                    "--now", now.toString());
             assertThat(apply.exitCode()).as("%s", apply).isZero();
             PlanJson.parse(Files.readString(planFile)).actions().stream()
                     .filter(a -> a instanceof Action.Promote p && p.group().equals("dc-east"))

@@ -45,8 +45,22 @@ class StalePlanTest {
         return run;
     }
 
+    /** Applies inside dc-east's Friday-night window, as a scheduled job right after planning would. */
     Strata.Run apply(Path plan) {
-        return Strata.run("apply", plan.toString(), "--repo", world.repo.toString(), "--state", world.state.toString());
+        return Strata.run("apply", plan.toString(), "--repo", world.repo.toString(), "--state", world.state.toString(),
+                "--now", "2026-11-27T01:10:00Z");
+    }
+
+    @Test
+    void aPlanAppliedAfterTheWindowClosedIsRefused() {
+        plan();
+
+        Strata.Run run = Strata.run("apply", planFile.toString(), "--repo", world.repo.toString(), "--state",
+                world.state.toString(), "--now", "2026-11-27T09:00:00Z");
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(ExitCodes.STALE_PLAN);
+        assertThat(run.err()).contains("maintenance windows are closed").contains("next opens").contains("make a new plan");
+        assertThat(run.out()).doesNotContain("applied");
     }
 
     @Test
