@@ -111,7 +111,8 @@ class AuthenticatedBuildTest {
 
         assertThat(o.applied()).isEmpty();
         assertThat(o.failed()).singleElement().asString()
-                .startsWith("+ dc: build failed:").contains(r.host()).contains("fleet/dc")
+                .startsWith("+ dc: build failed:").contains("registry " + r.host()).contains("repository fleet/dc")
+                .contains("HTTP 401").contains(home.resolve(".docker/config.json").toString())
                 .doesNotContain(WRONG).doesNotContain(PASSWORD);
         assertThat(String.join("\n", f.log)).doesNotContain(WRONG);
         assertThat(recordedBuilds(state)).as("builds recorded").isZero();
