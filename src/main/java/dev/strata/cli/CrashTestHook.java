@@ -8,7 +8,8 @@ package dev.strata.cli;
  * property it does nothing.
  *
  * <p>With {@code -Dstrata.test.crashAfterPush=N}, {@code strata build} and {@code strata apply} halt the
- * same way right after the N-th image's push succeeded and before its build is recorded in the state: the
+ * same way right after the N-th image's build returned (pushed, or found already pushed) and before it is
+ * recorded in the state: the
  * window a re-run must recover from by finding the pushed image by its inputs tag instead of rebuilding.
  */
 final class CrashTestHook {

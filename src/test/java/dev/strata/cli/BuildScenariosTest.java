@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Build scenarios of issue 4 through the CLI, against a real registry: a moved base rebuilds exactly the
  * images that depend on it; an unreachable registry fails the images with a message naming it and records
- * nothing; a run killed between a push and its state write is recovered by the next run without a rebuild.
+ * nothing; a run killed between a push and its state write is recovered by the next run without a rebuild;
+ * apply run again, even without the state file, pushes nothing.
  * Each test follows streams of its own repositories, so moving one test's base does not touch another's.
  */
 class BuildScenariosTest {
@@ -280,6 +281,38 @@ class BuildScenariosTest {
         assertThat(Skopeo.digest(REGISTRY.registry(), "crash/a1:" + tag)).as("the tag, after the re-run").isEqualTo(pushed);
         assertThat(Skopeo.labels(REGISTRY.registry(), "crash/a2:" + "inputs-" + recorded(state).get("a2").inputsDigest().substring(7, 39)))
                 .containsEntry("org.opencontainers.image.base.digest", pushed);
+    }
+
+    @Test
+    void applyAgainWritesNothingToTheRegistryEvenWithoutTheStateFile() throws Exception {
+        pushBases("again");
+        Path repo = repo("again");
+        Path state = tmp.resolve("state/state.db");
+        Path plan = tmp.resolve("plan.json");
+        assertThat(strata(args(repo, state, "plan", "--out", plan.toString())).exit()).isZero();
+        Run first = strata(args(repo, state, "apply", plan.toString()));
+        assertThat(first.exit()).as("%s", first).isZero();
+        assertThat(first.out()).contains("Apply: 3 applied, 0 failed.");
+        assertThat(first.err()).contains("a1: built ").contains("a2: built ").contains("b1: built ");
+        Map<String, Build> built = recorded(state);
+
+        assertThat(strata(args(repo, state, "plan", "--out", plan.toString())).exit()).isZero();
+        Run again = strata(args(repo, state, "apply", plan.toString()));
+        assertThat(again.out()).as("%s", again).contains("Apply: 0 applied, 0 failed.");
+        assertThat(again.err()).doesNotContain(": built ");
+
+        Files.delete(state);
+        assertThat(strata(args(repo, state, "plan", "--out", plan.toString())).exit()).isZero();
+        Run withoutState = strata(args(repo, state, "apply", plan.toString()));
+        assertThat(withoutState.exit()).as("%s", withoutState).isZero();
+        for (String image : List.of("a1", "a2", "b1")) {
+            String tag = "inputs-" + built.get(image).inputsDigest().substring(7, 39);
+            assertThat(withoutState.err()).contains(image + ": already pushed as " + REGISTRY.registry().reference("again/" + image + ":" + tag)
+                    + " (" + built.get(image).imageDigest() + "); not rebuilt");
+            assertThat(Skopeo.digest(REGISTRY.registry(), "again/" + image + ":" + tag)).isEqualTo(built.get(image).imageDigest());
+            assertThat(recorded(state).get(image).imageDigest()).isEqualTo(built.get(image).imageDigest());
+        }
+        assertThat(withoutState.err()).as("the log of pushes").doesNotContain(": built ");
     }
 
     /** The digest of the only tag of {@code repository}, read with skopeo list-tags. */
