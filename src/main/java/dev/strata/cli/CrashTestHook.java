@@ -9,8 +9,8 @@ package dev.strata.cli;
  *
  * <p>With {@code -Dstrata.test.crashAfterPush=N}, {@code strata build} and {@code strata apply} halt the
  * same way right after the N-th image's build returned (pushed, or found already pushed) and before it is
- * recorded in the state: the
- * window a re-run must recover from by finding the pushed image by its inputs tag instead of rebuilding.
+ * recorded in the state: the window a re-run must recover from by finding the pushed image by its inputs
+ * tag instead of rebuilding.
  */
 final class CrashTestHook {
     static final String PROPERTY = "strata.test.crashAfter";
