@@ -35,7 +35,11 @@ final class Builders {
                     }
                 });
         JibImageBuilder builder = new JibImageBuilder(settings, Applier.recordedBuilds(store));
-        return builder::build;
+        return (action, desired) -> {
+            var built = builder.build(action, desired);
+            CrashTestHook.afterPush(); // crash tests only: halts here, between the push and the state write
+            return built;
+        };
     }
 
     /** The repository for the source label: a URL without credentials; a local folder says nothing elsewhere. */

@@ -85,10 +85,16 @@ final class BuildFixture {
     }
 
     JibImageBuilder builder(Instant commitTime, Path workDir, Optional<String> registryOverride) throws Exception {
+        return builder(commitTime, workDir, registryOverride, Credentials.none(), List.of());
+    }
+
+    /** A builder with these credentials, also allowing plain HTTP to {@code insecure} hosts (as --insecure-registry). */
+    JibImageBuilder builder(Instant commitTime, Path workDir, Optional<String> registryOverride, Credentials credentials,
+                            List<String> insecure) throws Exception {
         FleetSpec fleet = spec();
         BuildSettings settings = new BuildSettings(new FolderTree(dir), commitTime, Optional.empty(),
                 registryOverride.or(() -> fleet.fleet().registry()),
-                RegistrySettings.of(fleet.fleet(), List.of(), List.of()), Credentials.none(), Retry.immediate(1), workDir,
+                RegistrySettings.of(fleet.fleet(), List.of(), insecure), credentials, Retry.immediate(1), workDir,
                 Clock.fixed(commitTime.plusSeconds(3600), ZoneOffset.UTC), log::add);
         return new JibImageBuilder(settings, in -> Optional.ofNullable(builds.get(in)));
     }

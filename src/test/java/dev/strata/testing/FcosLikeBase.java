@@ -32,7 +32,7 @@ public record FcosLikeBase(String version, String kernel, Instant created) {
                 "com.coreos.stream", "stable", "com.coreos.osname", "fedora-coreos"));
     }
 
-    /** Pushes it to {@code repository:tag} in {@code registry}; returns the manifest digest. */
+    /** Pushes it to {@code repository:tag} in {@code registry} (with its login, if any); returns the manifest digest. */
     public String push(TestRegistry registry, String repositoryAndTag) throws Exception {
         Path dir = registry.scratch();
         Path osRelease = Files.writeString(dir.resolve("os-release"), "NAME=\"Fedora Linux\"\nID=fedora\nVARIANT_ID=coreos\n"
@@ -45,13 +45,27 @@ public record FcosLikeBase(String version, String kernel, Instant created) {
                 .addEntry(entry(unit, "/usr/lib/systemd/system/" + ENABLED_UNIT))
                 .addEntry(entry(unit, "/etc/systemd/system/multi-user.target.wants/" + ENABLED_UNIT))
                 .build();
-        Containerizer to = Containerizer.to(RegistryImage.named(registry.reference(repositoryAndTag)))
+        RegistryImage target = RegistryImage.named(registry.reference(repositoryAndTag));
+        registry.login().ifPresent(l -> target.addCredential(l.user(), l.password()));
+        Containerizer to = Containerizer.to(target)
                 .setAllowInsecureRegistries(true)
                 .setToolName("fcos-like").setToolVersion("1")
                 .setBaseImageLayersCache(dir.resolve("cache-base"))
                 .setApplicationLayersCache(dir.resolve("cache-app"));
-        return Jib.fromScratch().setFormat(ImageFormat.OCI).setCreationTime(created).setLabels(labels())
-                .addFileEntriesLayer(os).containerize(to).getDigest().toString();
+        var image = Jib.fromScratch().setFormat(ImageFormat.OCI).setCreationTime(created).setLabels(labels())
+                .addFileEntriesLayer(os);
+        if (registry.login().isEmpty()) return image.containerize(to).getDigest().toString();
+        // jib sends credentials over plain HTTP only while this JVM-wide property is set.
+        synchronized (FcosLikeBase.class) {
+            String before = System.getProperty("sendCredentialsOverHttp");
+            System.setProperty("sendCredentialsOverHttp", "true");
+            try {
+                return image.containerize(to).getDigest().toString();
+            } finally {
+                if (before == null) System.clearProperty("sendCredentialsOverHttp");
+                else System.setProperty("sendCredentialsOverHttp", before);
+            }
+        }
     }
 
     private static FileEntry entry(Path source, String path) {
