@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Clones over ssh from an Apache MINA sshd server on loopback that runs the real git-upload-pack:
@@ -40,8 +40,8 @@ class SshRemoteTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(onPath("ssh-keygen") && onPath("git-upload-pack") || onPath("git"), "needs ssh-keygen and git");
-        assumeTrue(onPath("ssh-keygen"), "needs ssh-keygen");
+        assertTrue(onPath("ssh-keygen") && onPath("git-upload-pack") || onPath("git"), "needs ssh-keygen and git (.ci/run installs it)");
+        assertTrue(onPath("ssh-keygen"), "needs ssh-keygen (.ci/run installs it)");
         upstream = TestRepo.init(tmp.resolve("upstream"));
         commit = upstream.write("fleet.yaml", "over ssh\n").commit("one");
 
@@ -91,7 +91,7 @@ class SshRemoteTest {
 
     @Test
     void clonesWithAKeyHeldOnlyByTheAgent() throws Exception {
-        assumeTrue(onPath("ssh-agent") && onPath("ssh-add"), "needs ssh-agent");
+        assertTrue(onPath("ssh-agent") && onPath("ssh-add"), "needs ssh-agent (.ci/run installs it)");
         Path socket = tmp.resolve("agent.sock");
         agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
