@@ -1,5 +1,7 @@
 package dev.strata.cli;
 
+import dev.strata.testing.StrataChild;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.plan.Build;
@@ -16,23 +18,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,28 +67,8 @@ class BuildScenariosTest {
 
     /** {@code strata ARGS} in a JVM of its own on the test class path, with {@code -D} properties; waited for. */
     private static Run child(List<String> properties, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path")));
-        command.addAll(properties);
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> text(p.getErrorStream()));
-        String out = text(p.getInputStream());
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("strata " + String.join(" ", args) + " still running after 120 s");
-        }
-        return new Run(p.exitValue(), out, err.join());
-    }
-
-    private static String text(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        StrataChild.Result r = StrataChild.run(Duration.ofSeconds(120), properties, args);
+        return new Run(r.exitCode(), r.out(), r.err());
     }
 
     /**

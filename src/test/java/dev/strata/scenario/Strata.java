@@ -3,16 +3,11 @@ package dev.strata.scenario;
 import dev.strata.cli.Main;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the strata command: in this JVM through {@link Main#run}, or as a child JVM on the test class path. */
 final class Strata {
@@ -57,22 +52,7 @@ final class Strata {
 
     /** {@code strata ARGS} in a child JVM, waited for. */
     static Run child(List<String> properties, String... args) throws IOException, InterruptedException {
-        Process p = start(properties, Main.class, args);
-        p.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> text(p.getErrorStream()));
-        String out = text(p.getInputStream());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("strata " + String.join(" ", args) + " still running after 60s");
-        }
-        return new Run(p.exitValue(), out, err.join());
-    }
-
-    private static String text(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.strata.testing.StrataChild.Result r = dev.strata.testing.StrataChild.run(java.time.Duration.ofSeconds(60), properties, args);
+        return new Run(r.exitCode(), r.out(), r.err());
     }
 }
