@@ -14,11 +14,13 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import dev.strata.inputs.InputsHasher;
 import dev.strata.plan.Action;
 import dev.strata.plan.Build;
 import dev.strata.plan.Desired;
 import dev.strata.plan.InputsDigest;
+import dev.strata.registry.BaseBlobs;
 import dev.strata.registry.ImageLookup;
 import dev.strata.registry.RegistryFailure;
 import dev.strata.registry.Repository;
@@ -55,6 +57,7 @@ public final class JibImageBuilder {
     private final BuildSettings settings;
     private final Function<String, Optional<Build>> builtByInputs;
     private final InputsHasher files;
+    private final BaseBlobs baseBlobs;
 
     /**
      * @param builtByInputs finds a recorded build by inputs digest: an image built on another image of the
@@ -64,6 +67,7 @@ public final class JibImageBuilder {
         this.settings = settings;
         this.builtByInputs = builtByInputs;
         this.files = new InputsHasher(settings.tree());
+        this.baseBlobs = new BaseBlobs(settings.credentials(), settings.retry(), settings.registries());
     }
 
     /** The repository an image is pushed to, when a registry is configured. */
@@ -80,6 +84,7 @@ public final class JibImageBuilder {
         }
         Optional<Repository> target = target(name);
         String tag = Labels.inputsTag(in.digest());
+        settings.progress().accept(BuildProgress.checking(name));
         try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry())) {
             if (target.isPresent()) {
                 Optional<ImageLookup.Image> pushed = find(lookup, target.get(), tag, "look for " + name + " in");
@@ -100,7 +105,9 @@ public final class JibImageBuilder {
             Optional<String> baseVersion = Labels.osVersion(baseImage.version());
             Map<String, String> labels = Labels.of(spec, in.digest(), base.name(), base.digest(), baseVersion, created,
                     desired.revision(), settings.source());
-            String digest = containerize(spec, base, target, tag, in, created, labels);
+            BuildProgress progress = BuildProgress.checking(name);
+            if (target.isPresent()) progress = placeBase(name, base, baseImage, target.get());
+            String digest = containerize(spec, base, target, tag, in, created, labels, progress);
             String reference = target.map(t -> t.name() + "@" + digest).orElseGet(() -> "oci-archive:" + archive(name, in));
             settings.log().accept(name + ": built " + reference);
             return new Build(name, in.digest(), digest, reference, desired.revision(), base.digest(), baseVersion,
@@ -182,8 +189,33 @@ public final class JibImageBuilder {
         return settings.workDir().resolve("images").resolve(image + "-" + Labels.hex(in.digest()).substring(0, 12) + ".tar");
     }
 
+    /**
+     * Puts every base layer into the target repository (mounted in the same registry, streamed from another),
+     * so that jib finds them there and moves none of them (see {@link BaseBlobs}).
+     */
+    private BuildProgress placeBase(String name, Base base, ImageLookup.Image baseImage, Repository target)
+            throws BuildFailure, InterruptedException {
+        BuildProgress[] last = {BuildProgress.checking(name).withBase(0, baseImage.layers().size(), 0)};
+        settings.progress().accept(last[0]);
+        try {
+            BaseBlobs.Placed placed = baseBlobs.place(base.pulled(), baseImage.layers(), target, (done, total, copied) -> {
+                last[0] = last[0].withBase(done, total, copied);
+                settings.progress().accept(last[0]);
+            });
+            if (placed.copied() > 0) {
+                settings.log().accept(name + ": copied " + placed.copied() + " of " + placed.layers() + " base layers ("
+                        + placed.bytesCopied() + " bytes) from " + base.pulled().name() + " into " + target.name());
+            }
+            return last[0];
+        } catch (RegistryFailure f) {
+            throw new BuildFailure("cannot push image " + name + " to repository " + target.path() + " on registry "
+                    + target.host() + ": " + f.getMessage());
+        }
+    }
+
     private String containerize(Image spec, Base base, Optional<Repository> target, String tag, InputsDigest in,
-                                Instant created, Map<String, String> labels) throws BuildFailure, InterruptedException {
+                                Instant created, Map<String, String> labels, BuildProgress progress)
+            throws BuildFailure, InterruptedException {
         Path staging = null;
         try {
             Files.createDirectories(settings.workDir());
@@ -211,6 +243,8 @@ public final class JibImageBuilder {
                     .setAllowInsecureRegistries(insecure)
                     .setBaseImageLayersCache(settings.workDir().resolve("cache").resolve("jib-base"))
                     .setApplicationLayersCache(settings.workDir().resolve("cache").resolve("jib-application"))
+                    .addEventHandler(ProgressEvent.class, new PushProgress(progress,
+                            target.isPresent() ? BuildProgress.Step.PUSHING : BuildProgress.Step.WRITING, settings.progress()))
                     .addEventHandler(LogEvent.class, e -> {
                         if (e.getLevel() == LogEvent.Level.ERROR || e.getLevel() == LogEvent.Level.WARN) {
                             settings.log().accept(spec.name() + ": jib: " + e.getMessage());
