@@ -21,6 +21,7 @@ import dev.strata.plan.Build;
 import dev.strata.plan.Desired;
 import dev.strata.plan.InputsDigest;
 import dev.strata.registry.BaseBlobs;
+import dev.strata.registry.Connections;
 import dev.strata.registry.ImageLookup;
 import dev.strata.registry.RegistryFailure;
 import dev.strata.registry.Repository;
@@ -37,6 +38,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -45,9 +48,10 @@ import java.util.function.Function;
  * archive under {@code <workDir>/images}. An image whose inputs tag is already in the registry is not
  * built again: its digest is returned, and nothing is written. Reproducible: the same inputs at the same
  * commit give the same digest on any machine (fixed tool name and version, file times, created time).
- * Use it as a {@code dev.strata.reconcile.BuildExecutor} through {@code builder::build}.
+ * Use it as a {@code dev.strata.reconcile.BuildExecutor} through {@code builder::build}, one per run, and
+ * close it after the run (it keeps registry connections open between builds).
  */
-public final class JibImageBuilder {
+public final class JibImageBuilder implements AutoCloseable {
     /** Identifies the image layout, not Strata's version: an upgrade of Strata must not change digests. */
     static final String TOOL_NAME = "strata";
     static final String TOOL_VERSION = "layout-1";
@@ -57,7 +61,14 @@ public final class JibImageBuilder {
     private final BuildSettings settings;
     private final Function<String, Optional<Build>> builtByInputs;
     private final InputsHasher files;
+    private final Connections connections = new Connections();
     private final BaseBlobs baseBlobs;
+    /** jib's steps for every build of the run: one pool, rather than a new one (and its threads) per build. */
+    private final ExecutorService jibThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jib");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param builtByInputs finds a recorded build by inputs digest: an image built on another image of the
@@ -67,7 +78,12 @@ public final class JibImageBuilder {
         this.settings = settings;
         this.builtByInputs = builtByInputs;
         this.files = new InputsHasher(settings.tree());
-        this.baseBlobs = new BaseBlobs(settings.credentials(), settings.retry(), settings.registries());
+        this.baseBlobs = new BaseBlobs(settings.credentials(), settings.retry(), settings.registries(), connections);
+    }
+
+    @Override
+    public void close() {
+        connections.close();
     }
 
     /** The repository an image is pushed to, when a registry is configured. */
@@ -85,7 +101,7 @@ public final class JibImageBuilder {
         Optional<Repository> target = target(name);
         String tag = Labels.inputsTag(in.digest());
         settings.progress().accept(BuildProgress.checking(name));
-        try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry())) {
+        try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry(), connections)) {
             if (target.isPresent()) {
                 Optional<ImageLookup.Image> pushed = find(lookup, target.get(), tag, "look for " + name + " in");
                 if (pushed.isPresent()) {
@@ -199,8 +215,11 @@ public final class JibImageBuilder {
         settings.progress().accept(last[0]);
         try {
             BaseBlobs.Placed placed = baseBlobs.place(base.pulled(), baseImage.layers(), target, (done, total, copied) -> {
-                last[0] = last[0].withBase(done, total, copied);
-                settings.progress().accept(last[0]);
+                synchronized (last) { // called from several threads; a display never goes back
+                    if (done < last[0].baseLayers()) return;
+                    last[0] = last[0].withBase(done, total, copied);
+                    settings.progress().accept(last[0]);
+                }
             });
             if (placed.copied() > 0) {
                 settings.log().accept(name + ": copied " + placed.copied() + " of " + placed.layers() + " base layers ("
@@ -240,6 +259,7 @@ public final class JibImageBuilder {
                 to = Containerizer.to(TarImage.at(partial).named("strata/" + spec.name() + ":" + tag));
             }
             to.setToolName(TOOL_NAME).setToolVersion(TOOL_VERSION)
+                    .setExecutorService(jibThreads)
                     .setAllowInsecureRegistries(insecure)
                     .setBaseImageLayersCache(settings.workDir().resolve("cache").resolve("jib-base"))
                     .setApplicationLayersCache(settings.workDir().resolve("cache").resolve("jib-application"))

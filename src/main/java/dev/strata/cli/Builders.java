@@ -12,7 +12,6 @@ import dev.strata.source.Redact;
 import dev.strata.spec.FleetSpec;
 import dev.strata.state.StateStore;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -22,24 +21,31 @@ final class Builders {
     private Builders() {
     }
 
-    static BuildExecutor forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, PrintWriter log) {
+    /** A run's builder; close it after the run (it keeps registry connections open between builds). */
+    record Run(JibImageBuilder builder) implements BuildExecutor, AutoCloseable {
+        @Override
+        public dev.strata.plan.Build build(dev.strata.plan.Action.BuildImage action, dev.strata.plan.Desired desired)
+                throws Exception {
+            var built = builder.build(action, desired);
+            CrashTestHook.afterPush(); // crash tests only: halts here, between the push and the state write
+            return built;
+        }
+
+        @Override
+        public void close() {
+            builder.close();
+        }
+    }
+
+    /** Notes go to {@code view}'s error stream, progress to its live block. */
+    static Run forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, BuildProgressView view) {
         Optional<String> registry = Optional.ofNullable(repo.registry).filter(r -> !r.isBlank())
                 .or(() -> fleet.fleet().registry());
         Path workDir = repo.stateFile().toAbsolutePath().getParent();
         BuildSettings settings = new BuildSettings(rev.tree(), rev.commitTime(), source(repo.repo), registry,
                 RegistrySettings.of(fleet.fleet(), repo.mirrors, repo.insecureRegistries), Credentials.fromSystem(),
-                Retry.standard(), workDir, Clock.systemUTC(), line -> {
-                    synchronized (log) {
-                        log.println(line);
-                        log.flush();
-                    }
-                });
-        JibImageBuilder builder = new JibImageBuilder(settings, Applier.recordedBuilds(store));
-        return (action, desired) -> {
-            var built = builder.build(action, desired);
-            CrashTestHook.afterPush(); // crash tests only: halts here, between the push and the state write
-            return built;
-        };
+                Retry.standard(), workDir, Clock.systemUTC(), view::note, view);
+        return new Run(new JibImageBuilder(settings, Applier.recordedBuilds(store)));
     }
 
     /** The repository for the source label: a URL without credentials; a local folder says nothing elsewhere. */

@@ -65,6 +65,12 @@ public final class Applier {
     }
 
     public Outcome apply(Plan plan, Desired desired, Instant now, Listener listener) throws StalePlanException {
+        return apply(plan, desired, now, listener, BuildListener.NONE);
+    }
+
+    /** As {@link #apply(Plan, Desired, Instant, Listener)}; {@code builds} also hears each build start and end. */
+    public Outcome apply(Plan plan, Desired desired, Instant now, Listener listener, BuildListener builds)
+            throws StalePlanException {
         if (!desired.revision().equals(plan.revision())) {
             throw new StalePlanException("the plan was made at " + plan.revision() + " but the specs are now at "
                     + desired.revision() + "; make a new plan");
@@ -83,16 +89,23 @@ public final class Applier {
             }
         }
         // Builds first, in parallel where independent; then the rollout actions, one transaction each.
-        List<Action.BuildImage> builds = plan.actions().stream().filter(a -> a instanceof Action.BuildImage)
+        List<Action.BuildImage> toBuild = plan.actions().stream().filter(a -> a instanceof Action.BuildImage)
                 .map(a -> (Action.BuildImage) a).toList();
-        Outcome buildOutcome = applyBuilds(builds, desired, now, new BuildListener() {
+        Outcome buildOutcome = applyBuilds(toBuild, desired, now, new BuildListener() {
+            @Override
+            public void started(Action.BuildImage action) {
+                builds.started(action);
+            }
+
             @Override
             public void built(Action.BuildImage action, Build build, java.time.Duration took) {
+                builds.built(action, build, took);
                 listener.applied(line(action));
             }
 
             @Override
             public void failed(Action.BuildImage action, String message, java.time.Duration took) {
+                builds.failed(action, message, took);
                 listener.failed(message);
             }
         });

@@ -9,6 +9,8 @@ import com.google.cloud.tools.jib.http.FailoverHttpClient;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   images that need it at the same time wait for the one copy.</li>
  * </ul>
  * Requests go through jib-core's registry client, with the credentials, insecure registries and
- * retries of the rest of this package. One instance per run; thread-safe.
+ * retries of the rest of this package; up to {@value #AT_ONCE} layers of one base at a time, since each
+ * mount is a round trip. One instance per run; thread-safe.
  */
 public final class BaseBlobs {
     /** What placing one base took: layers mounted, copied (streamed) and already there, and the bytes copied. */
@@ -53,17 +60,26 @@ public final class BaseBlobs {
     }
 
     private static final String USER_AGENT = "strata";
+    static final int AT_ONCE = 8;
 
     private final Credentials credentials;
     private final Retry retry;
     private final RegistrySettings settings;
+    private final Connections connections;
     /** "registry digest" -> a repository of that registry holding the blob, copied or found in this run. */
     private final ConcurrentHashMap<String, CompletableFuture<Repository>> copies = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "base-layers");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public BaseBlobs(Credentials credentials, Retry retry, RegistrySettings settings) {
+    /** @param connections the run's registry connections, left open */
+    public BaseBlobs(Credentials credentials, Retry retry, RegistrySettings settings, Connections connections) {
         this.credentials = credentials;
         this.retry = retry;
         this.settings = settings;
+        this.connections = connections;
     }
 
     /**
@@ -75,46 +91,71 @@ public final class BaseBlobs {
     public Placed place(Repository base, List<ImageLookup.Layer> layers, Repository target, Progress progress)
             throws RegistryFailure, InterruptedException {
         boolean sameRegistry = base.registry().equalsIgnoreCase(target.registry());
-        int mounted = 0, copied = 0, present = 0;
+        Map<Outcome, AtomicInteger> counts = new EnumMap<>(Outcome.class);
+        for (Outcome o : Outcome.values()) counts.put(o, new AtomicInteger());
+        AtomicInteger done = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
-        try (Session s = new Session(base, target, bytes, layers.size(), progress)) {
-            for (ImageLookup.Layer layer : layers) {
-                Outcome o = sameRegistry ? s.mount(layer, base) : s.fromElsewhere(layer);
-                switch (o) {
-                    case MOUNTED -> mounted++;
-                    case COPIED -> copied++;
-                    case PRESENT -> present++;
+        Session s = new Session(base, target, bytes, done, layers.size(), progress);
+        // Stripes of layers, each placed one after another by one thread.
+        int stripes = Math.min(AT_ONCE, layers.size());
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < stripes; i++) {
+            List<ImageLookup.Layer> mine = new ArrayList<>();
+            for (int j = i; j < layers.size(); j += stripes) mine.add(layers.get(j));
+            running.add(threads.submit(() -> {
+                for (ImageLookup.Layer layer : mine) {
+                    Outcome o = sameRegistry ? s.mount(layer, base) : s.fromElsewhere(layer);
+                    counts.get(o).incrementAndGet();
+                    progress.placed(done.incrementAndGet(), layers.size(), bytes.get());
                 }
-                s.done++;
-                progress.placed(s.done, layers.size(), bytes.get());
-            }
+                return null;
+            }));
         }
-        return new Placed(mounted, copied, present, bytes.get());
+        RegistryFailure failure = null;
+        try {
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (failure != null) continue;
+                    if (e.getCause() instanceof RegistryFailure r) failure = r;
+                    else if (e.getCause() instanceof InterruptedException i) throw i;
+                    else throw new IllegalStateException("placing base layers failed unexpectedly", e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            running.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        if (failure != null) throw failure;
+        return new Placed(counts.get(Outcome.MOUNTED).get(), counts.get(Outcome.COPIED).get(),
+                counts.get(Outcome.PRESENT).get(), bytes.get());
     }
 
     private enum Outcome { MOUNTED, COPIED, PRESENT }
 
     /** The clients of one {@link #place} call: pushing to the target (one per mount source), pulling from the base. */
-    private final class Session implements AutoCloseable {
+    private final class Session {
         private final Repository base;
         private final Repository target;
         private final AtomicLong bytes;
+        private final AtomicInteger done;
         private final int layers;
         private final Progress progress;
         private final FailoverHttpClient targetHttp;
         private final FailoverHttpClient baseHttp;
         private final Map<String, RegistryClient> pushClients = new HashMap<>();
         private RegistryClient pullClient;
-        int done;
 
-        Session(Repository base, Repository target, AtomicLong bytes, int layers, Progress progress) {
+        Session(Repository base, Repository target, AtomicLong bytes, AtomicInteger done, int layers, Progress progress) {
             this.base = base;
             this.target = target;
             this.bytes = bytes;
+            this.done = done;
             this.layers = layers;
             this.progress = progress;
-            this.targetHttp = HttpClients.create(settings.insecure(target), event -> { });
-            this.baseHttp = HttpClients.create(settings.insecure(base), event -> { });
+            this.targetHttp = connections.client(settings.insecure(target));
+            this.baseHttp = connections.client(settings.insecure(base));
         }
 
         /** A mount from {@code from} (same registry as the target); the base's bytes streamed in if the registry declines. */
@@ -153,14 +194,14 @@ public final class BaseBlobs {
         /** Pushes the layer, mounting it from {@code from} when given; true when mounted (nothing was sent). */
         private boolean push(ImageLookup.Layer layer, Optional<Repository> from) throws IOException, RegistryException, RegistryFailure {
             DescriptorDigest digest = digest(layer);
-            long before = bytes.get();
+            AtomicLong sent = new AtomicLong();
             try {
                 return pushClient(from).pushBlob(digest, streamed(digest), from.map(Repository::path).orElse(null), n -> {
-                    long now = bytes.addAndGet(n);
-                    progress.placed(done, layers, now);
+                    sent.addAndGet(n);
+                    progress.placed(done.get(), layers, bytes.addAndGet(n));
                 });
             } catch (IOException | RegistryException | RuntimeException e) {
-                bytes.set(before); // a retry sends the layer again
+                bytes.addAndGet(-sent.get()); // a retry sends the layer again
                 throw e;
             }
         }
@@ -176,7 +217,7 @@ public final class BaseBlobs {
             }, false);
         }
 
-        private RegistryClient pushClient(Optional<Repository> mountFrom) throws IOException, RegistryException, RegistryFailure {
+        private synchronized RegistryClient pushClient(Optional<Repository> mountFrom) throws IOException, RegistryException, RegistryFailure {
             String key = mountFrom.map(Repository::path).orElse("");
             RegistryClient client = pushClients.get(key);
             if (client != null) return client;
@@ -231,17 +272,6 @@ public final class BaseBlobs {
                 throw new RegistryFailure(f.reason(), f.transientError(), "cannot put base layer " + layer.digest()
                         + " of " + base.name() + " into repository " + target.path() + " on registry " + target.host()
                         + ": " + f.getMessage());
-            }
-        }
-
-        @Override
-        public void close() {
-            for (FailoverHttpClient http : new FailoverHttpClient[]{targetHttp, baseHttp}) {
-                try {
-                    http.shutDown();
-                } catch (IOException e) {
-                    // Closing idle connections; nothing to report.
-                }
             }
         }
     }

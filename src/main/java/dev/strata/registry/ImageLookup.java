@@ -35,6 +35,12 @@ public final class ImageLookup implements AutoCloseable {
         this.retry = retry;
     }
 
+    /** A lookup on a run's shared connections; closing it leaves them open. */
+    public ImageLookup(Credentials credentials, Retry retry, Connections connections) {
+        this.lookup = new ManifestLookup(credentials, connections);
+        this.retry = retry;
+    }
+
     /**
      * The image {@code tagOrDigest} names in {@code repository}; empty when the registry says it does not exist.
      *

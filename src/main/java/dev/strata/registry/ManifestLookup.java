@@ -50,16 +50,27 @@ final class ManifestLookup implements AutoCloseable {
     }
 
     private final Credentials credentials;
-    private final FailoverHttpClient secureHttp = HttpClients.create(false, event -> { });
-    private final FailoverHttpClient insecureHttp = HttpClients.create(true, event -> { });
+    private final Connections connections;
+    private final boolean ownConnections;
 
     ManifestLookup(Credentials credentials) {
+        this(credentials, new Connections(), true);
+    }
+
+    /** A lookup on shared connections, which it leaves open. */
+    ManifestLookup(Credentials credentials, Connections connections) {
+        this(credentials, connections, false);
+    }
+
+    private ManifestLookup(Credentials credentials, Connections connections, boolean ownConnections) {
         this.credentials = credentials;
+        this.connections = connections;
+        this.ownConnections = ownConnections;
     }
 
     /** One attempt: the digest {@code tag} names in {@code repository}. */
     Found lookup(Repository repository, String tag, boolean insecure) throws RegistryFailure {
-        FailoverHttpClient http = insecure ? insecureHttp : secureHttp;
+        FailoverHttpClient http = connections.client(insecure);
         Optional<Credentials.Found> login = Optional.empty();
         try {
             RegistryClient anonymous = client(repository, http, login);
@@ -177,12 +188,6 @@ final class ManifestLookup implements AutoCloseable {
 
     @Override
     public void close() {
-        for (FailoverHttpClient http : new FailoverHttpClient[]{secureHttp, insecureHttp}) {
-            try {
-                http.shutDown();
-            } catch (IOException e) {
-                // Closing idle connections; nothing to report.
-            }
-        }
+        if (ownConnections) connections.close();
     }
 }
