@@ -173,12 +173,16 @@ final class BuildProgressView implements Applier.BuildListener, Consumer<BuildPr
     static String moved(BuildProgress p) {
         if (p == null) return "";
         StringBuilder b = new StringBuilder();
-        if (p.blobsTotal() > 0) b.append("; ").append(p.blobsTotal()).append(" blobs, ").append(bytes(p.bytesTotal())).append(" pushed");
+        if (p.blobsTotal() > 0) b.append("; ").append(count(p.blobsTotal(), "blob")).append(", ").append(bytes(p.bytesTotal())).append(" pushed");
         if (p.baseLayersTotal() > 0) {
-            b.append("; ").append(p.baseLayersTotal()).append(" base layers in place");
+            b.append("; ").append(count(p.baseLayersTotal(), "base layer")).append(" in place");
             if (p.baseBytesCopied() > 0) b.append(", ").append(bytes(p.baseBytesCopied())).append(" copied");
         }
         return b.toString();
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     static String bytes(long n) {
