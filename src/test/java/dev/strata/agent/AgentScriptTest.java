@@ -199,6 +199,21 @@ class AgentScriptTest {
     }
 
     @Test
+    void aServerThatAnswersButRefusesTheTokenIsNoReasonToRollBack() throws Exception {
+        assertThat(run().exit()).isZero();
+        host.reboot();
+        host.settings(settings(serve.url()).replace(TOKEN, "revoked-token"), "rw-------");
+
+        FakeHost.Result r = check();
+
+        assertThat(r.exit()).as(r.output()).isEqualTo(75);
+        assertThat(r.output()).contains("strata serve answered HTTP 401 unauthorized", "connectivity check passed on " + B);
+        assertThat(host.events()).doesNotContain("bootc rollback --apply");
+        assertThat(host.record("pending")).contains("phase=checked");
+        assertThat(host.record("good")).isEqualTo(B + "\n");
+    }
+
+    @Test
     void theTokenNeverReachesACommandLineOrTheLog() throws Exception {
         FakeHost.Result first = run();
         host.reboot();
@@ -324,6 +339,19 @@ class AgentScriptTest {
         assertThat(r.output()).contains("cannot reach strata serve");
         assertThat(host.events()).containsExactly(STATUS_CMD);
         serve.restore();
+    }
+
+    @Test
+    void theScriptIsShellcheckClean() throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("shellcheck", "--severity=style", tmp.resolve("strata-agent").toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("this test needs shellcheck on the PATH (apt-get install shellcheck; .ci/run installs it)", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
     }
 
     static String digest(JsonNode bootcStatus, String entry) {
