@@ -126,7 +126,9 @@ class ExampleFleetApplyTest {
                 .containsEntry("dev.strata.inputs", b.inputsDigest());
         OciImage image = OciImage.read(Skopeo.copyToOciDir(r, "fleet/dc-bonded:" + inputsTag, tmp.resolve("dc-oci")));
         assertThat(image.created()).isEqualTo(COMMIT);
-        Map<String, OciImage.Entry> added = image.lastLayers(2);
+        // The base's layers, the spec's two layers, and the host agent's layer (dc-east delivers with bootc).
+        Map<String, OciImage.Entry> added = image.lastLayers(3);
+        assertThat(added.get("usr/libexec/strata/strata-agent").modeOctal()).isEqualTo("0755");
         for (String keyfile : List.of("bond0", "bond0-port-eno1", "bond0-port-eno2")) {
             OciImage.Entry e = added.get("etc/NetworkManager/system-connections/" + keyfile + ".nmconnection");
             assertThat(e.modeOctal() + " " + e.owner()).as(keyfile).isEqualTo("0600 0:0");
@@ -148,7 +150,9 @@ class ExampleFleetApplyTest {
 
     private void checkEdge(TestRegistry r, Build b, String baseDigest) throws Exception {
         OciImage image = OciImage.read(Skopeo.copyToOciDir(r, "fleet/edge@" + b.imageDigest(), tmp.resolve("edge-oci")));
-        Map<String, OciImage.Entry> added = image.lastLayers(1);
+        // The spec's layer and the agent's connectivity check (edge updates with Zincati).
+        Map<String, OciImage.Entry> added = image.lastLayers(2);
+        assertThat(added).containsKey("usr/lib/systemd/system/strata-agent-check.service.d/10-zincati.conf");
         assertThat(added.get("etc/chrony.d/edge.conf").text()).isEqualTo("pool 2.fedora.pool.ntp.org iburst\n");
         assertThat(added.get("etc/systemd/system/node-exporter.service").modeOctal()).isEqualTo("0644");
         assertThat(added).containsKey("etc/systemd/system/multi-user.target.d/strata-enable-node-exporter.service.conf");
