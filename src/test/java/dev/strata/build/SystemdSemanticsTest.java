@@ -131,13 +131,17 @@ class SystemdSemanticsTest {
         for (Path root : List.of(image, reference, baseRoot)) RootFs.delete(root); // links to /dev/null and /usr: not for JUnit
     }
 
-    /** The units systemd would start for multi-user.target and timers.target, read from the transaction it builds. */
+    /**
+     * The units systemd would start for multi-user.target and timers.target, read from the transaction it
+     * builds. Slices are left out: whether the test manager queues a job for {@code -.slice} and
+     * {@code system.slice} varies from one run to the next, whatever the unit files say.
+     */
     private static Set<String> bootJobs(Path root) throws Exception {
         String log = run(Map.of("SYSTEMD_LOG_LEVEL", "debug"), "systemd-analyze", "verify", "--root=" + root,
                 "--man=no", "multi-user.target", "timers.target");
         Set<String> units = new TreeSet<>();
         Matcher m = Pattern.compile("Installed new job (\\S+)/start").matcher(log);
-        while (m.find()) units.add(m.group(1));
+        while (m.find()) if (!m.group(1).endsWith(".slice")) units.add(m.group(1));
         assertThat(units).as("systemd-analyze verify said:\n" + log).contains("multi-user.target", "timers.target");
         return units;
     }
