@@ -17,9 +17,7 @@ public record BuildProgress(String image, Step step, int baseLayers, int baseLay
         /** Putting the base's layers into the target repository. */
         PLACING_BASE,
         /** jib builds the new layers and pushes them, the config and the manifest. */
-        PUSHING,
-        /** Writing an OCI archive (no registry). */
-        WRITING
+        PUSHING
     }
 
     public static BuildProgress checking(String image) {
@@ -30,8 +28,8 @@ public record BuildProgress(String image, Step step, int baseLayers, int baseLay
         return new BuildProgress(image, Step.PLACING_BASE, done, total, copied, blobs, blobsTotal, bytesPushed, bytesTotal);
     }
 
-    BuildProgress pushing(Step step, int blobs, int blobsTotal, long bytesPushed, long bytesTotal) {
-        return new BuildProgress(image, step, baseLayers, baseLayersTotal, baseBytesCopied, blobs, blobsTotal,
+    BuildProgress pushing(int blobs, int blobsTotal, long bytesPushed, long bytesTotal) {
+        return new BuildProgress(image, Step.PUSHING, baseLayers, baseLayersTotal, baseBytesCopied, blobs, blobsTotal,
                 bytesPushed, bytesTotal);
     }
 }

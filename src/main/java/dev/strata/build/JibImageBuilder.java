@@ -266,13 +266,12 @@ public final class JibImageBuilder implements AutoCloseable {
                     .setAllowInsecureRegistries(insecure)
                     .setBaseImageLayersCache(settings.workDir().resolve("cache").resolve("jib-base"))
                     .setApplicationLayersCache(settings.workDir().resolve("cache").resolve("jib-application"))
-                    .addEventHandler(ProgressEvent.class, new PushProgress(progress,
-                            target.isPresent() ? BuildProgress.Step.PUSHING : BuildProgress.Step.WRITING, settings.progress()))
                     .addEventHandler(LogEvent.class, e -> {
                         if (e.getLevel() == LogEvent.Level.ERROR || e.getLevel() == LogEvent.Level.WARN) {
                             settings.log().accept(spec.name() + ": jib: " + e.getMessage());
                         }
                     });
+            if (target.isPresent()) to.addEventHandler(ProgressEvent.class, new PushProgress(progress, settings.progress()));
             JibContainer built = insecure ? HttpCredentials.during(() -> image.containerize(to)) : image.containerize(to);
             if (target.isEmpty()) Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return built.getDigest().toString();

@@ -16,13 +16,11 @@ final class PushProgress implements Consumer<ProgressEvent> {
     private static final String PUSHING_BLOB = "pushing blob ";
 
     private final Consumer<BuildProgress> listener;
-    private final BuildProgress.Step step;
     private final Map<Allocation, long[]> blobs = new IdentityHashMap<>(); // allocation -> {done, total}
     private BuildProgress last;
 
-    PushProgress(BuildProgress start, BuildProgress.Step step, Consumer<BuildProgress> listener) {
+    PushProgress(BuildProgress start, Consumer<BuildProgress> listener) {
         this.last = start;
-        this.step = step;
         this.listener = listener;
     }
 
@@ -41,7 +39,7 @@ final class PushProgress implements Consumer<ProgressEvent> {
                 bytes += v[0];
                 total += v[1];
             }
-            last = last.pushing(step, done, blobs.size(), bytes, total);
+            last = last.pushing(done, blobs.size(), bytes, total);
             listener.accept(last); // in order: a display never goes back
         }
     }

@@ -165,7 +165,6 @@ final class BuildProgressView implements Applier.BuildListener, Consumer<BuildPr
             case CHECKING -> "checking the registry";
             case PLACING_BASE -> "placing " + base;
             case PUSHING -> (base.isEmpty() ? "" : base + " · ") + "pushing " + blobs;
-            case WRITING -> "writing the archive: " + blobs;
         };
     }
 

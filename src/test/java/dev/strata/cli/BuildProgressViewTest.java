@@ -119,8 +119,8 @@ class BuildProgressViewTest {
         assertThat(BuildProgressView.describe(BuildProgress.checking("x"))).isEqualTo("checking the registry");
         assertThat(BuildProgressView.describe(new BuildProgress("x", BuildProgress.Step.PLACING_BASE, 3, 40, 5 << 20, 0, 0, 0, 0)))
                 .isEqualTo("placing base 3/40 layers (5.0 MiB copied)");
-        assertThat(BuildProgressView.describe(new BuildProgress("x", BuildProgress.Step.WRITING, 0, 0, 0, 1, 2, 10, 3000)))
-                .isEqualTo("writing the archive: blobs 1/2, 10 B of 2.9 KiB");
+        assertThat(BuildProgressView.describe(new BuildProgress("x", BuildProgress.Step.PUSHING, 0, 0, 0, 1, 2, 10, 3000)))
+                .isEqualTo("pushing blobs 1/2, 10 B of 2.9 KiB");
         assertThat(BuildProgressView.bytes(3L << 30)).isEqualTo("3.00 GiB");
     }
 }
