@@ -63,7 +63,8 @@ final class ReconcileCommand implements Callable<Integer> {
         try (FleetSource source = repo.open(); StateStore store = repo.openState()) {
             Reconciler reconciler = new Reconciler(source, store, Streams.forRun(repo),
                     (rev, fleet) -> Builders.forRun(repo, rev, fleet, store, err),
-                    new Reconciler.Settings(ref, waitFor, "strata reconcile"));
+                    new Reconciler.Settings(ref, waitFor, "strata reconcile",
+                            Optional.ofNullable(repo.registry).filter(r -> !r.isBlank())));
             ReconcileReport report = new ReconcileReport(format, out);
             // Text lines appear as each action is carried out, so a run that dies part-way has said what it did.
             result = reconciler.reconcile(now, format == ReconcileReport.Format.TEXT ? new Applier.Listener() {
