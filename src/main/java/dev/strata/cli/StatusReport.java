@@ -61,7 +61,9 @@ final class StatusReport {
     static String next(Action a) {
         String until = a instanceof Action.Wait w && w.until().isPresent() && !a.reason().contains(w.until().get().toString())
                 ? " (until " + w.until().get() + ")" : "";
-        return (a instanceof Action.Promote || a instanceof Action.Rollback ? "on the next reconcile: " : "") + a.reason() + until;
+        String wave = a instanceof Action.Wait w && w.wave().isPresent() && !a.reason().startsWith("wave ")
+                ? "wave " + w.wave().get() + ": " : "";
+        return (a instanceof Action.Promote || a instanceof Action.Rollback ? "on the next reconcile: " : "") + wave + a.reason() + until;
     }
 
     void json(FleetStatus s, String fleet, Optional<String> state) {
