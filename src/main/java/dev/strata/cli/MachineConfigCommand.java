@@ -100,8 +100,8 @@ final class MachineConfigCommand implements Callable<Integer> {
             out.println("EOF");
         }
         out.println();
-        out.println("3. Registry pull secret: the machine pulls " + repository.map(r -> r + "@sha256:...")
-                .orElse("nothing yet: the fleet has no registry (set the Fleet's registry, or --registry)") + ".");
+        out.println("3. Registry pull secret: " + repository.map(r -> "the machine pulls its images from " + r + ", by digest.")
+                .orElse("the fleet has no registry yet (set the Fleet's registry, or --registry), so there is nothing to pull."));
         out.println("   If the registry needs a login, put it in " + AUTH_JSON + " (root, mode 0600), in the containers-auth.json"
                 + " format: {\"auths\": {\"REGISTRY\": {\"auth\": \"BASE64(user:password)\"}}}.");
         if (g.delivery() == MachineGroup.Delivery.ZINCATI) {
