@@ -282,4 +282,34 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     default void recordMachineRollback(MachineRollback rollback) {
         update(tx -> tx.recordMachineRollback(rollback));
     }
+
+    @Override
+    default Map<String, List<dev.strata.plan.Release>> releases() {
+        return read(StateReader::releases);
+    }
+
+    @Override
+    default List<dev.strata.plan.Release> releases(String group) {
+        return read(r -> r.releases(group));
+    }
+
+    @Override
+    default List<GraphPoll> graphPolls() {
+        return read(StateReader::graphPolls);
+    }
+
+    @Override
+    default void recordRelease(dev.strata.plan.Release release) {
+        update(tx -> tx.recordRelease(release));
+    }
+
+    @Override
+    default boolean markReleaseDeadEnd(String group, long ageIndex, String reason) {
+        return transaction(tx -> tx.markReleaseDeadEnd(group, ageIndex, reason));
+    }
+
+    @Override
+    default void recordGraphPoll(GraphPoll poll) {
+        update(tx -> tx.recordGraphPoll(poll));
+    }
 }
