@@ -72,6 +72,15 @@ public interface StateStore extends StateTransaction, AutoCloseable {
      */
     Optional<LockHolder> breakRunLock();
 
+    /**
+     * A number that changes whenever another process (or another store on the same file) has committed a
+     * write since it was last read; empty when the store cannot tell, and then readers that cache must
+     * re-read on a timer. Writes through this store do not change it. Cheap: no table is read.
+     */
+    default java.util.OptionalLong externalChanges() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The schema version of the opened state. */
     int schemaVersion();
 
