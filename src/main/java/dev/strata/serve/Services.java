@@ -1,0 +1,29 @@
+package dev.strata.serve;
+
+import dev.strata.delivery.FleetLock;
+import dev.strata.delivery.MachineEndpoints;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the server serves: delivery's FleetLock and machine endpoints, a health check, the gauges
+ * /metrics shows, and the reconcile loop that the webhook triggers (absent: no reconciles).
+ */
+public record Services(FleetLock fleetLock, MachineEndpoints machines, HealthCheck health, DeliveryGauges gauges,
+                       Optional<ReconcileLoop> reconciles, Optional<WebhookSecret> webhook) {
+    public Services {
+        Objects.requireNonNull(fleetLock);
+        Objects.requireNonNull(machines);
+        Objects.requireNonNull(health);
+        Objects.requireNonNull(gauges);
+        Objects.requireNonNull(reconciles);
+        Objects.requireNonNull(webhook);
+    }
+
+    /** {@code GET /healthz}: returns when healthy, throws saying what is not. */
+    @FunctionalInterface
+    public interface HealthCheck {
+        void check() throws Exception;
+    }
+}
