@@ -84,12 +84,29 @@ public record UpdateGraph(List<Node> nodes, List<long[]> edges) {
                     break;
                 }
             }
+            if (base.isPresent() && from > 0 && !jumpsBarrier(base.get(), target) && passedBarriersBefore(base.get(), served, j)) {
+                edges.add(new long[] {0, to}); // a stock base already past those barriers' versions
+            }
             for (int i = from; i < to; i++) {
                 if (i == 0 && base.isPresent() && jumpsBarrier(base.get(), target)) continue;
                 edges.add(new long[] {i, to});
             }
         }
         return new UpdateGraph(nodes, edges);
+    }
+
+    /**
+     * Whether a stock base booted a version at or past the base of every barrier release before {@code j}:
+     * FCOS places a node by its age, a stock base has none, so it is placed by its version.
+     */
+    static boolean passedBarriersBefore(StockBase base, List<Release> served, int j) {
+        for (int k = 0; k < j; k++) {
+            Release r = served.get(k);
+            if (r.barrier().isEmpty()) continue;
+            Optional<String> v = osVersionOf(r.version());
+            if (v.isEmpty() || Versions.compare(base.version(), v.get()) < 0) return false;
+        }
+        return true;
     }
 
     static Node node(Release r, String payload) {
