@@ -45,6 +45,14 @@ public final class Delivery implements AutoCloseable {
         return graph;
     }
 
+    /**
+     * Writes the graph polls queued so far (normally written a few times a second), so a reconcile about
+     * to plan sees what machines said they booted.
+     */
+    public void flushGraphPolls() {
+        graph.flush();
+    }
+
     /** Machines by what their last graph poll since start said they booted: a release, a stock base, or a payload Strata never published. */
     public Map<dev.strata.state.GraphPoll.Kind, Long> graphPolls() {
         return graph.pollKinds();
