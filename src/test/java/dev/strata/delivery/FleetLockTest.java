@@ -276,4 +276,23 @@ class FleetLockTest {
         assertThat(s.commits()).isPositive();
         assertThat(s.committedWrites()).isGreaterThanOrEqualTo(3);
     }
+
+    @Test
+    void aPausedOrHaltedGroupGivesNoNewSlotsButHoldersKeepTheirs() {
+        MachineGroup g = group("dc-east").maxUnavailable(new Quantity(3, false)).build();
+        FleetLock lock = start(g);
+        g.machines().forEach(m -> release(store, m, NEW, NIGHT));
+        assertThat(lock.preReboot("dc-east", g.machines().get(0).id())).isEqualTo(Reply.ok());
+        store.saveGroup(new dev.strata.plan.GroupState("dc-east", Optional.of(NEW), Optional.empty(), Optional.of(NIGHT),
+                dev.strata.plan.GroupState.Status.ROLLING, java.util.Set.of(), true));
+        assertThat(lock.preReboot("dc-east", g.machines().get(1).id()).json()).startsWith("{\"kind\":\"paused\"")
+                .contains("paused by an operator");
+        assertThat(lock.preReboot("dc-east", g.machines().get(0).id())).as("recursive").isEqualTo(Reply.ok());
+        store.saveGroup(new dev.strata.plan.GroupState("dc-east", Optional.of(NEW), Optional.empty(), Optional.of(NIGHT),
+                dev.strata.plan.GroupState.Status.HALTED, java.util.Set.of(), false));
+        assertThat(lock.preReboot("dc-east", g.machines().get(1).id()).json()).contains("halted by its failure policy");
+        store.saveGroup(new dev.strata.plan.GroupState("dc-east", Optional.of(NEW), Optional.empty(), Optional.of(NIGHT),
+                dev.strata.plan.GroupState.Status.ROLLED_BACK, java.util.Set.of(), false));
+        assertThat(lock.preReboot("dc-east", g.machines().get(1).id())).as("rolling back needs reboots").isEqualTo(Reply.ok());
+    }
 }
