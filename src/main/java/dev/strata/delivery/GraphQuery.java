@@ -15,6 +15,7 @@ import java.util.Optional;
 record GraphQuery(String basearch, String stream, String osVersion, String osChecksum, boolean oci, String group,
                   String nodeUuid, String platform, Optional<Double> rolloutWariness) {
     private static final int MAX_QUERY = 8 * 1024;
+    private static final java.util.Map<String, java.util.regex.Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A query Strata refuses: the reply to send (400 with an empty body, or with {@code {kind,value}}). */
     static final class Invalid extends Exception {
@@ -79,7 +80,7 @@ record GraphQuery(String basearch, String stream, String osVersion, String osChe
     }
 
     private static void check(String name, String value, int max, String pattern) throws Invalid {
-        if (value.length() > max || !value.matches(pattern)) {
+        if (value.length() > max || !PATTERNS.computeIfAbsent(pattern, java.util.regex.Pattern::compile).matcher(value).matches()) {
             throw bad(name + " is not valid: at most " + max + " characters of " + pattern);
         }
     }

@@ -29,15 +29,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class GraphService implements GraphEndpoint, AutoCloseable {
     static final String ENDPOINT = "graph";
-    /** How often the store is asked whether another process wrote to it. */
-    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** Without a change counter, how long loaded data is trusted. */
     private static final long RELOAD_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long FLUSH_MILLIS = 200;
+    /** Small, frequent batches keep each write short, so polls never queue behind a long one. */
+    private static final long FLUSH_MILLIS = 100;
 
     private final Core core;
     private volatile GraphData data;
-    private volatile long lastCheck;
     private final Map<String, GraphPoll> pending = new ConcurrentHashMap<>();
     private final Map<String, GraphPoll.Kind> lastKind = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
@@ -49,7 +47,7 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        flusher.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(this::background, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -146,23 +144,42 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
         return out;
     }
 
+    /**
+     * The data for this view. Requests never wait for the store, except right after a new view: whether
+     * another process wrote is checked by the background thread, between its batches of writes.
+     */
     private GraphData current(FleetIndex index) {
         GraphData d = data;
-        long now = System.nanoTime();
-        if (d != null && d.view == index && now - lastCheck < CHECK_NANOS) return d;
+        if (d != null && d.view == index) return d;
         synchronized (this) {
             d = data;
-            now = System.nanoTime();
-            if (d != null && d.view == index && now - lastCheck < CHECK_NANOS) return d;
-            lastCheck = now;
-            OptionalLong external = core.store.externalChanges();
-            boolean fresh = d != null && d.view == index && (external.isPresent()
-                    ? external.getAsLong() == d.externalVersion : now - d.loadedAtNanos < RELOAD_NANOS);
-            if (fresh) return d;
-            long version = external.orElse(-1);
-            d = core.store.read(r -> GraphData.load(r, index, version, System.nanoTime()));
-            data = d;
-            return d;
+            if (d != null && d.view == index) return d;
+            return reload(index);
+        }
+    }
+
+    private GraphData reload(FleetIndex index) {
+        long version = core.store.externalChanges().orElse(-1);
+        GraphData d = core.store.read(r -> GraphData.load(r, index, version, System.nanoTime()));
+        data = d;
+        return d;
+    }
+
+    /** The background thread: writes queued polls, then reloads the data when another process wrote. */
+    private void background() {
+        flush();
+        GraphData d = data;
+        if (d == null) return;
+        try {
+            long now = System.nanoTime();
+            java.util.OptionalLong external = core.store.externalChanges();
+            boolean stale = external.isPresent() ? external.getAsLong() != d.externalVersion : now - d.loadedAtNanos > RELOAD_NANOS;
+            if (!stale) return;
+            synchronized (this) {
+                if (data == d) reload((FleetIndex) d.view);
+            }
+        } catch (RuntimeException e) {
+            core.events.storeFailed(e);
         }
     }
 
@@ -194,8 +211,9 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
         }
         if (batch.isEmpty()) return;
         try {
+            List<String> booted = batch.stream().map(p -> digests.get(p.machineId())).toList();
             core.queue.submit(tx -> {
-                for (GraphPoll p : batch) record(tx, p, digests.get(p.machineId()));
+                tx.recordGraphPolls(batch, booted);
                 return null;
             }).get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -203,14 +221,6 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
         } catch (Exception e) {
             core.events.storeFailed(e);
         }
-    }
-
-    static void record(StateTransaction tx, GraphPoll p, String booted) {
-        MachineState was = tx.machine(p.machineId()).orElse(MachineState.unknown(p.machineId()));
-        boolean moved = was.booted().filter(booted::equals).isEmpty();
-        tx.recordMachine(new MachineState(p.machineId(), Optional.of(booted), moved ? Optional.of(p.at()) : was.bootedSince(),
-                was.staged(), was.releasedDigest(), was.releasedAt(), was.failure(), Optional.of(p.at())));
-        tx.recordGraphPoll(p);
     }
 
     /** Machines by what their last poll (since this server started) said they booted. */

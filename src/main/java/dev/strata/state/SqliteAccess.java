@@ -416,4 +416,14 @@ final class SqliteAccess implements StateTransaction {
     public void recordGraphPoll(GraphPoll poll) {
         releases.recordPoll(poll);
     }
+
+    @Override
+    public void recordGraphPoll(GraphPoll poll, String booted) {
+        releases.recordPoll(poll, booted);
+    }
+
+    @Override
+    public void recordGraphPolls(List<GraphPoll> polls, List<String> booted) {
+        releases.recordPolls(polls, booted);
+    }
 }

@@ -86,6 +86,48 @@ final class SqliteReleaseAccess {
                 p.releaseAge().isPresent() ? p.releaseAge().getAsLong() : null);
     }
 
+    /**
+     * A poll and what it says the machine booted, in two statements: booted-since moves only when the booted
+     * digest changed, and nothing else of the machine's record is touched.
+     */
+    void recordPoll(GraphPoll p, String booted) {
+        sql.update("INSERT INTO machines (id, booted, booted_since, last_report) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (id) DO UPDATE SET booted = excluded.booted,"
+                        + " booted_since = CASE WHEN machines.booted IS excluded.booted THEN machines.booted_since"
+                        + " ELSE excluded.booted_since END, last_report = excluded.last_report",
+                p.machineId(), booted, millis(p.at()), millis(p.at()));
+        recordPoll(p);
+    }
+
+    /** Many polls at once, in multi-row statements (one statement per 100 polls and table). */
+    void recordPolls(List<GraphPoll> polls, List<String> booted) {
+        if (polls.size() != booted.size()) throw new IllegalArgumentException("one booted digest per poll");
+        for (int from = 0; from < polls.size(); from += 100) {
+            int to = Math.min(polls.size(), from + 100);
+            List<Object> machineArgs = new ArrayList<>();
+            List<Object> pollArgs = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                GraphPoll p = polls.get(i);
+                machineArgs.addAll(java.util.Arrays.asList(p.machineId(), booted.get(i), millis(p.at()), millis(p.at())));
+                pollArgs.addAll(java.util.Arrays.asList(p.machineId(), p.group(), millis(p.at()), p.basearch(), p.osVersion(),
+                        p.payload(), p.kind().name(), p.releaseAge().isPresent() ? p.releaseAge().getAsLong() : null));
+            }
+            int n = to - from;
+            sql.update("INSERT INTO machines (id, booted, booted_since, last_report) VALUES "
+                            + String.join(",", java.util.Collections.nCopies(n, "(?, ?, ?, ?)"))
+                            + " ON CONFLICT (id) DO UPDATE SET booted = excluded.booted,"
+                            + " booted_since = CASE WHEN machines.booted IS excluded.booted THEN machines.booted_since"
+                            + " ELSE excluded.booted_since END, last_report = excluded.last_report",
+                    machineArgs.toArray());
+            sql.update("INSERT INTO graph_polls (" + POLL_COLUMNS + ") VALUES "
+                            + String.join(",", java.util.Collections.nCopies(n, "(?, ?, ?, ?, ?, ?, ?, ?)"))
+                            + " ON CONFLICT (machine_id) DO UPDATE SET group_name = excluded.group_name, at = excluded.at,"
+                            + " basearch = excluded.basearch, os_version = excluded.os_version, payload = excluded.payload,"
+                            + " kind = excluded.kind, release_age = excluded.release_age",
+                    pollArgs.toArray());
+        }
+    }
+
     List<GraphPoll> polls() {
         return sql.query("SELECT " + POLL_COLUMNS + " FROM graph_polls ORDER BY group_name, machine_id", r -> {
             long age = r.getLong("release_age");

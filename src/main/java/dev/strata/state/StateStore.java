@@ -321,4 +321,14 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     default void recordGraphPoll(GraphPoll poll) {
         update(tx -> tx.recordGraphPoll(poll));
     }
+
+    @Override
+    default void recordGraphPoll(GraphPoll poll, String booted) {
+        update(tx -> tx.recordGraphPoll(poll, booted));
+    }
+
+    @Override
+    default void recordGraphPolls(List<GraphPoll> polls, List<String> booted) {
+        update(tx -> tx.recordGraphPolls(polls, booted));
+    }
 }

@@ -95,4 +95,13 @@ public interface StateTransaction extends StateReader {
 
     /** Records a machine's poll of the update graph, replacing its previous one. */
     void recordGraphPoll(GraphPoll poll);
+
+    /**
+     * Records a poll and sets the machine's booted digest and last report from it; booted-since moves only
+     * when the booted digest changed. The machine's other fields stay.
+     */
+    void recordGraphPoll(GraphPoll poll, String booted);
+
+    /** {@link #recordGraphPoll(GraphPoll, String)} for many polls, {@code booted.get(i)} for {@code polls.get(i)}. */
+    void recordGraphPolls(java.util.List<GraphPoll> polls, java.util.List<String> booted);
 }
