@@ -14,6 +14,7 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import dev.strata.inputs.AgentLayer;
 import dev.strata.inputs.InputsHasher;
 import dev.strata.plan.Action;
 import dev.strata.plan.Build;
@@ -111,7 +112,7 @@ public final class JibImageBuilder {
             try {
                 Files.createDirectories(settings.workDir());
                 staging = Files.createTempDirectory(settings.workDir(), "build-" + name + "-");
-                digest = containerize(name, Jib.from(baseImage(base)), base, layers(spec, staging), target, tag, streamTag,
+                digest = containerize(name, Jib.from(baseImage(base)), base, layers(spec, AgentLayer.forImage(desired.fleet(), name), staging), target, tag, streamTag,
                         archive(name, in), created, labels);
             } catch (IOException e) {
                 throw new BuildFailure("image " + name + ": cannot stage its files under " + settings.workDir() + ": " + e);
@@ -310,11 +311,16 @@ public final class JibImageBuilder {
         }
     }
 
-    /** The spec's layers as jib layers; bytes are staged as files under {@code staging} (jib reads files). */
-    private List<FileEntriesLayer> layers(Image spec, Path staging) throws IOException {
+    /**
+     * The spec's layers, then the agent's, as jib layers; bytes are staged as files under {@code staging}
+     * (jib reads files).
+     */
+    private List<FileEntriesLayer> layers(Image spec, Optional<AgentLayer> agent, Path staging) throws IOException {
         List<FileEntriesLayer> out = new java.util.ArrayList<>();
         int n = 0;
-        for (LayerContent layer : ImageLayout.of(spec, files::bytes)) {
+        List<LayerContent> contents = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
+        agent.ifPresent(a -> contents.add(ImageLayout.agent(a)));
+        for (LayerContent layer : contents) {
             FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName(layer.name());
             for (LayerContent.Entry e : layer.entries()) {
                 Path source;
