@@ -13,21 +13,16 @@ import java.util.Optional;
 
 /**
  * {@code strata serve} put together: delivery on the state store, following the revision the
- * reconciler has in force; the reconcile loop (at start, every interval, on a signed push); and the
+ * reconciler has in force (its {@code DesiredView}, with the run's registry); the reconcile loop (at start, every interval, on a signed push); and the
  * HTTP server. {@link #close()} stops them in order: HTTP (in-flight requests finish, a running
  * reconcile is waited for), then delivery (queued writes are committed). The caller closes the store.
  */
 public final class ServeRuntime implements AutoCloseable {
-    /**
-     * @param interval         time between periodic reconciles; zero: only at start and on webhooks
-     * @param registryOverride the run's {@code --registry}: where machines pull images from instead of the Fleet's
-     */
-    public record Settings(StrataServer.Config server, Duration interval, Duration jitter,
-                           Optional<WebhookSecret> webhook, Optional<String> registryOverride) {
+    /** @param interval time between periodic reconciles; zero: only at start and on webhooks */
+    public record Settings(StrataServer.Config server, Duration interval, Duration jitter, Optional<WebhookSecret> webhook) {
         public Settings {
             Objects.requireNonNull(server);
             Objects.requireNonNull(webhook);
-            Objects.requireNonNull(registryOverride);
             if (interval.isNegative() || jitter.isNegative()) throw new IllegalArgumentException("negative interval or jitter");
         }
     }
@@ -42,7 +37,7 @@ public final class ServeRuntime implements AutoCloseable {
 
     public static ServeRuntime start(Settings settings, StateStore store, Reconciler reconciler, Clock clock,
                                      ServeListener listener, DeliveryEvents events) throws IOException {
-        Delivery delivery = new Delivery(store, clock, new Views(reconciler::inForce, settings.registryOverride()), events);
+        Delivery delivery = new Delivery(store, clock, reconciler::inForce, events);
         try {
             ReconcileLoop loop = new ReconcileLoop(new ReconcilerTask(reconciler, clock, delivery::markOverdueHolders),
                     settings.interval(), settings.jitter(), clock, listener::reconciled);
