@@ -1,5 +1,6 @@
 package dev.strata.reconcile;
 
+import dev.strata.delivery.DesiredView;
 import dev.strata.plan.Action;
 import dev.strata.plan.Desired;
 import dev.strata.plan.GroupState;
@@ -42,15 +43,12 @@ public final class Reconciler {
      * @param ref      the branch, tag or commit to follow (HEAD when empty)
      * @param lockWait how long to wait for another run to release the run lock
      * @param command  what this run is, shown to whoever finds the lock held
+     * @param registry where images are pushed instead of the Fleet's registry (--registry), for delivery's view
      */
-    public record Settings(Optional<String> ref, Duration lockWait, String command) {
+    public record Settings(Optional<String> ref, Duration lockWait, String command, Optional<String> registry) {
         public static Settings defaults() {
-            return new Settings(Optional.empty(), Duration.ofSeconds(10), "strata reconcile");
+            return new Settings(Optional.empty(), Duration.ofSeconds(10), "strata reconcile", Optional.empty());
         }
-    }
-
-    /** The newest revision whose specs validated, and its fleet: what delivery works from. */
-    public record InForce(String revision, Instant commitTime, FleetSpec fleet) {
     }
 
     private final FleetSource source;
@@ -65,7 +63,7 @@ public final class Reconciler {
     /** The desired state of the revision in force, and the stream digests its inputs were computed on. */
     private Optional<Desired> desired = Optional.empty();
     private Map<String, String> desiredOn = Map.of();
-    private volatile Optional<InForce> inForce = Optional.empty();
+    private volatile Optional<DesiredView> inForce = Optional.empty();
 
     public Reconciler(FleetSource source, StateStore store, StreamSource streams, BuildExecutor.Factory builders,
                       Settings settings) {
@@ -76,8 +74,11 @@ public final class Reconciler {
         this.settings = settings;
     }
 
-    /** The fleet delivery should follow now; empty until a revision validated. Safe from any thread. */
-    public Optional<InForce> inForce() {
+    /**
+     * The newest revision whose specs validated, as delivery serves from it; empty until one did. The same
+     * view comes back until another revision validates, so delivery indexes each one once. Safe from any thread.
+     */
+    public Optional<DesiredView> inForce() {
         return inForce;
     }
 
@@ -135,9 +136,11 @@ public final class Reconciler {
             }
             Optional<FleetSpec> fleet = rev.validation().fleet();
             if (fleet.isEmpty()) {
-                return new ReconcileResult.Invalid(rev.revision(), rev.validation(), inForce.map(InForce::revision), now, took());
+                return new ReconcileResult.Invalid(rev.revision(), rev.validation(), inForce.map(DesiredView::revision), now, took());
             }
-            inForce = Optional.of(new InForce(rev.revision(), rev.commitTime(), fleet.get()));
+            if (!inForce.map(v -> v.revision().equals(rev.revision()) && v.fleet() == fleet.get()).orElse(false)) {
+                inForce = Optional.of(DesiredView.of(rev.revision(), fleet.get(), settings.registry()));
+            }
 
             StateSnapshot state = store.snapshot();
             StreamSource.Resolved resolved = streams.resolve(fleet.get(), Planning.recorded(Optional.of(state)));

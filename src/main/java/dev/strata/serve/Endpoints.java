@@ -73,16 +73,7 @@ final class Endpoints {
     String metrics() {
         PrometheusText text = new PrometheusText();
         metrics.render(text);
-        DeliveryGauges.Snapshot d = services.gauges().read();
-        text.family("strata_fleetlock_holders", "gauge", "Machines holding a FleetLock reboot slot, by group.");
-        d.holders().forEach((group, n) -> text.sample("strata_fleetlock_holders", n, "group", group));
-        text.family("strata_fleetlock_failed_holders", "gauge",
-                "Slot holders past their update timeout, kept until a person releases them, by group.");
-        d.failedHolders().forEach((group, n) -> text.sample("strata_fleetlock_failed_holders", n, "group", group));
-        text.family("strata_unknown_machines", "gauge", "Machine ids seen that no group lists (strata machines --unknown).");
-        text.sample("strata_unknown_machines", d.unknownMachines());
-        text.family("strata_status_reports_accepted_total", "counter", "Machine status reports recorded since the server started.");
-        text.sample("strata_status_reports_accepted_total", metrics.requests(Route.MACHINE_STATUS, 200));
+        DeliveryMetrics.render(text, services.stats().get());
         services.reconciles().ifPresent(loop -> ReconcileMetrics.render(text, loop));
         return text.toString();
     }

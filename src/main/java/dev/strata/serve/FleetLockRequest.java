@@ -33,6 +33,7 @@ record FleetLockRequest(String id, String group) {
         String header = headers.getFirst("fleet-lock-protocol");
         if (header == null) throw new Invalid("missing header 'fleet-lock-protocol: true'");
         if (!header.strip().equals("true")) throw new Invalid("header fleet-lock-protocol must be 'true'");
+        if (body.length == 0) throw new Invalid("body is empty; send {\"client_params\":{\"id\":...,\"group\":...}}");
         JsonNode root;
         try {
             root = JSON.readTree(body);

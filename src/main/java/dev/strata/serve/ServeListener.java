@@ -5,6 +5,10 @@ public interface ServeListener {
     /** A request failed inside the server; the client got 500 {@code internal_error} without details. */
     void internalError(String route, Exception error);
 
+    /** A reconcile finished (one line in the log). */
+    default void reconciled(ReconcileRun run) {
+    }
+
     /** Shutdown gave up waiting for requests still in flight after the grace period. */
     default void abandoned(int requests) {
     }

@@ -4,7 +4,6 @@ import dev.strata.delivery.Delivery;
 import dev.strata.delivery.DesiredView;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Release;
-import dev.strata.serve.DeliveryGauges;
 import dev.strata.serve.ServeListener;
 import dev.strata.serve.Services;
 import dev.strata.serve.StrataServer;
@@ -90,8 +89,7 @@ public final class GraphBench {
                 (System.nanoTime() - setup) / 1_000_000);
         Delivery delivery = new Delivery(store, Clock.systemUTC(), () -> Optional.of(view));
         StrataServer server = StrataServer.start(StrataServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)),
-                new Services(delivery.fleetLock(), delivery.machines(), () -> { }, () -> new DeliveryGauges.Snapshot(Map.of(), Map.of(), 0),
-                        Optional.empty(), Optional.empty(), delivery.graph()), ServeListener.SILENT);
+                Services.of(delivery, () -> { }, Optional.empty(), Optional.empty()), ServeListener.SILENT);
         System.out.println("port " + server.address().getPort());
         System.out.flush();
         Thread.sleep(seconds * 1000L);

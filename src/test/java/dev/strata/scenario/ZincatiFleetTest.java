@@ -15,7 +15,6 @@ import dev.strata.registry.ImageLookup;
 import dev.strata.registry.RegistrySettings;
 import dev.strata.registry.Repository;
 import dev.strata.registry.Retry;
-import dev.strata.serve.DeliveryGauges;
 import dev.strata.serve.ServeListener;
 import dev.strata.serve.Services;
 import dev.strata.serve.StrataServer;
@@ -112,9 +111,7 @@ class ZincatiFleetTest {
                     }, Reconciler.Settings.defaults());
             try (Delivery delivery = new Delivery(store, clock, view::get);
                  StrataServer server = StrataServer.start(StrataServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)),
-                         new Services(delivery.fleetLock(), delivery.machines(), () -> { },
-                                 () -> new DeliveryGauges.Snapshot(Map.of(), Map.of(), 0), Optional.empty(), Optional.empty(),
-                                 delivery.graph()), ServeListener.SILENT)) {
+                         Services.of(delivery, () -> { }, Optional.empty(), Optional.empty()), ServeListener.SILENT)) {
                 Scenario s = new Scenario(store, delivery, reconciler, view, server.address(), host, baseDigest, baseCreated);
 
                 // 1. Onboarding: every stock machine rebases onto the edge image by itself, in waves.
