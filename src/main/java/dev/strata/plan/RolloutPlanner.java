@@ -241,7 +241,7 @@ final class RolloutPlanner {
                 }
                 if (!f.actions().isEmpty()) return f.actions();
                 return List.of(hold(Action.HoldCause.FAILURE_POLICY, why + "; halted (" + short12(back.get())
-                        + " was never a release of this zincati group, and Zincati only moves to releases)"));
+                        + " is no recorded build, so it cannot be published to this zincati group as a new release)"));
             }
             return List.of(hold(Action.HoldCause.FAILURE_POLICY, why + "; halted"
                     + (r.failurePolicy().action() == Rollout.FailurePolicy.Action.ROLLBACK ? " (no previous digest to roll back to)" : "")));
@@ -255,16 +255,23 @@ final class RolloutPlanner {
         private Forward forward(String back) {
             List<Release> releases = o.releases(g.name());
             Optional<Release> released = Releases.ofDigest(releases, back);
-            if (released.isEmpty()) return new Forward(Optional.empty(), List.of());
-            Optional<Build> b = o.build(released.get().inputsDigest());
+            // A digest never published to this group (machines provisioned on it, or state from before releases)
+            // is published now, as any other: newer than the newest release.
+            Optional<Build> b = released.flatMap(r -> o.build(r.inputsDigest()))
+                    .or(() -> o.builds().values().stream().filter(x -> x.imageDigest().equals(back)).findFirst());
             if (b.isEmpty()) return new Forward(Optional.empty(), List.of());
             java.util.Set<String> rejected = new java.util.HashSet<>(state.rejectedDigests());
             rejected.add(target);
-            if (!Releases.needsRepublish(b.get(), releases, rejected)) return new Forward(Optional.of(b.get().imageDigest()), List.of());
+            boolean unknownAge = Releases.ofDigest(releases, b.get().imageDigest()).isEmpty() && b.get().created().isEmpty()
+                    && !releases.isEmpty();
+            if (!unknownAge && !Releases.needsRepublish(b.get(), releases, rejected)) {
+                return new Forward(Optional.of(b.get().imageDigest()), List.of());
+            }
+            String what = released.map(Release::version).orElse(short12(back));
             return new Forward(Optional.empty(), List.of(
-                    Releases.republish(g, b.get(), releases, "group " + g.name() + " rolls back to " + released.get().version()),
+                    Releases.republish(g, b.get(), releases, "group " + g.name() + " rolls back to " + what),
                     new Action.Wait(g.name(), Optional.empty(), Action.WaitCause.BUILD, Optional.empty(), "rolling back from "
-                            + short12(target) + ": waiting for " + released.get().version() + " to be published again as a new release")));
+                            + short12(target) + ": waiting for " + what + " to be published again as a new release")));
         }
 
         private record Forward(Optional<String> digest, List<Action> actions) {
