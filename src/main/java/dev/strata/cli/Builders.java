@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.build.BuildProgress;
 import dev.strata.build.BuildSettings;
 import dev.strata.build.JibImageBuilder;
 import dev.strata.reconcile.Applier;
@@ -12,9 +13,11 @@ import dev.strata.source.Redact;
 import dev.strata.spec.FleetSpec;
 import dev.strata.state.StateStore;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The image builder for one run: the Fleet's registry or --registry, --mirror, --insecure-registry. */
 final class Builders {
@@ -39,12 +42,27 @@ final class Builders {
 
     /** Notes go to {@code view}'s error stream, progress to its live block. */
     static Run forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, BuildProgressView view) {
+        return forRun(repo, rev, fleet, store, view::note, view);
+    }
+
+    /** For reconcile and serve: notes as lines on {@code log}, no progress display. */
+    static Run forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, PrintWriter log) {
+        return forRun(repo, rev, fleet, store, line -> {
+            synchronized (log) {
+                log.println(line);
+                log.flush();
+            }
+        }, progress -> { });
+    }
+
+    private static Run forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, Consumer<String> notes,
+                              Consumer<BuildProgress> progress) {
         Optional<String> registry = Optional.ofNullable(repo.registry).filter(r -> !r.isBlank())
                 .or(() -> fleet.fleet().registry());
         Path workDir = repo.stateFile().toAbsolutePath().getParent();
         BuildSettings settings = new BuildSettings(rev.tree(), rev.commitTime(), source(repo.repo), registry,
                 RegistrySettings.of(fleet.fleet(), repo.mirrors, repo.insecureRegistries), Credentials.fromSystem(),
-                Retry.standard(), workDir, Clock.systemUTC(), view::note, view);
+                Retry.standard(), workDir, Clock.systemUTC(), notes, progress);
         return new Run(new JibImageBuilder(settings, Applier.recordedBuilds(store)));
     }
 

@@ -72,6 +72,15 @@ public interface StateStore extends StateTransaction, AutoCloseable {
      */
     Optional<LockHolder> breakRunLock();
 
+    /**
+     * A number that changes whenever another process (or another store on the same file) has committed a
+     * write since it was last read; empty when the store cannot tell, and then readers that cache must
+     * re-read on a timer. Writes through this store do not change it. Cheap: no table is read.
+     */
+    default java.util.OptionalLong externalChanges() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The schema version of the opened state. */
     int schemaVersion();
 
@@ -201,5 +210,125 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     @Override
     default long appendHistory(HistoryEntry entry) {
         return transaction(tx -> tx.appendHistory(entry));
+    }
+
+    @Override
+    default List<FleetLockHolder> fleetLockHolders() {
+        return read(StateReader::fleetLockHolders);
+    }
+
+    @Override
+    default List<FleetLockHolder> fleetLockHolders(String group) {
+        return read(r -> r.fleetLockHolders(group));
+    }
+
+    @Override
+    default Optional<FleetLockHolder> fleetLockHolder(String machineId) {
+        return read(r -> r.fleetLockHolder(machineId));
+    }
+
+    @Override
+    default Optional<MachineToken> machineToken(String machineId) {
+        return read(r -> r.machineToken(machineId));
+    }
+
+    @Override
+    default List<UnknownMachine> unknownMachines() {
+        return read(StateReader::unknownMachines);
+    }
+
+    @Override
+    default long unknownMachineCount() {
+        return read(StateReader::unknownMachineCount);
+    }
+
+    @Override
+    default Optional<MachineRollback> machineRollback(String id) {
+        return read(r -> r.machineRollback(id));
+    }
+
+    @Override
+    default Map<String, MachineRollback> machineRollbacks() {
+        return read(StateReader::machineRollbacks);
+    }
+
+    @Override
+    default void grantFleetLock(FleetLockHolder holder) {
+        update(tx -> tx.grantFleetLock(holder));
+    }
+
+    @Override
+    default boolean releaseFleetLock(String machineId) {
+        return transaction(tx -> tx.releaseFleetLock(machineId));
+    }
+
+    @Override
+    default boolean markFleetLockFailed(String machineId, Instant at, String failure) {
+        return transaction(tx -> tx.markFleetLockFailed(machineId, at, failure));
+    }
+
+    @Override
+    default void recordMachineToken(MachineToken token) {
+        update(tx -> tx.recordMachineToken(token));
+    }
+
+    @Override
+    default boolean forgetMachineToken(String machineId) {
+        return transaction(tx -> tx.forgetMachineToken(machineId));
+    }
+
+    @Override
+    default boolean recordUnknownMachine(String id, String endpoint, Instant at, long limit) {
+        return transaction(tx -> tx.recordUnknownMachine(id, endpoint, at, limit));
+    }
+
+    @Override
+    default boolean forgetUnknownMachine(String id) {
+        return transaction(tx -> tx.forgetUnknownMachine(id));
+    }
+
+    @Override
+    default void recordMachineRollback(MachineRollback rollback) {
+        update(tx -> tx.recordMachineRollback(rollback));
+    }
+
+    @Override
+    default Map<String, List<dev.strata.plan.Release>> releases() {
+        return read(StateReader::releases);
+    }
+
+    @Override
+    default List<dev.strata.plan.Release> releases(String group) {
+        return read(r -> r.releases(group));
+    }
+
+    @Override
+    default List<GraphPoll> graphPolls() {
+        return read(StateReader::graphPolls);
+    }
+
+    @Override
+    default void recordRelease(dev.strata.plan.Release release) {
+        update(tx -> tx.recordRelease(release));
+    }
+
+    @Override
+    default boolean markReleaseDeadEnd(String group, long ageIndex, String reason) {
+        return transaction(tx -> tx.markReleaseDeadEnd(group, ageIndex, reason));
+    }
+
+    @Override
+    default void recordGraphPoll(GraphPoll poll) {
+        update(tx -> tx.recordGraphPoll(poll));
+    }
+
+    @Override
+    default void recordGraphPoll(GraphPoll poll, String booted) {
+        update(tx -> tx.recordGraphPoll(poll, booted));
+    }
+
+    @Override
+    default void recordGraphPolls(List<GraphPoll> polls, List<String> booted) {
+        update(tx -> tx.recordGraphPolls(polls, booted));
     }
 }

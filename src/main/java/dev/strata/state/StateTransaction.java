@@ -51,4 +51,57 @@ public interface StateTransaction extends StateReader {
 
     /** Appends a history entry; returns its sequence number, which only grows. */
     long appendHistory(HistoryEntry entry);
+
+    // Delivery (docs/delivery.md)
+
+    /** Records a FleetLock grant. Refuses ({@link StateStoreException}) when the machine already holds a slot. */
+    void grantFleetLock(FleetLockHolder holder);
+
+    /** Releases the slot a machine holds; false when it held none. */
+    boolean releaseFleetLock(String machineId);
+
+    /** Marks a holder failed, keeping its slot; false when the machine holds no slot or it is marked already. */
+    boolean markFleetLockFailed(String machineId, Instant at, String failure);
+
+    /** Records the hash of a machine's new token, replacing (and so revoking) the one before. */
+    void recordMachineToken(MachineToken token);
+
+    /** Removes a machine's token, so no token works for it; false when it had none. */
+    boolean forgetMachineToken(String machineId);
+
+    /**
+     * Counts a call from an id no group lists, at {@code at}, to {@code endpoint}. A new id is left out, and
+     * false returned, once {@code limit} ids are recorded, so a flood of made-up ids cannot grow the file.
+     */
+    boolean recordUnknownMachine(String id, String endpoint, Instant at, long limit);
+
+    /** Removes an id from the unknown list (it was enrolled); false when it was not there. */
+    boolean forgetUnknownMachine(String id);
+
+    /** Saves a machine's rollback deployment and whether it rolled back on its own; its other fields stay. */
+    void recordMachineRollback(MachineRollback rollback);
+
+    // Zincati (docs/zincati.md)
+
+    /**
+     * Records a group's next release. Refuses ({@link StateStoreException}) an age index that is not one
+     * above the group's newest: releases only move forward. Releases are never changed or removed, except
+     * that one can be marked a dead end.
+     */
+    void recordRelease(dev.strata.plan.Release release);
+
+    /** Marks a release a dead end; false when there is no such release or it is one already. */
+    boolean markReleaseDeadEnd(String group, long ageIndex, String reason);
+
+    /** Records a machine's poll of the update graph, replacing its previous one. */
+    void recordGraphPoll(GraphPoll poll);
+
+    /**
+     * Records a poll and sets the machine's booted digest and last report from it; booted-since moves only
+     * when the booted digest changed. The machine's other fields stay.
+     */
+    void recordGraphPoll(GraphPoll poll, String booted);
+
+    /** {@link #recordGraphPoll(GraphPoll, String)} for many polls, {@code booted.get(i)} for {@code polls.get(i)}. */
+    void recordGraphPolls(java.util.List<GraphPoll> polls, java.util.List<String> booted);
 }
