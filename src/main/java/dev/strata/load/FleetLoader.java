@@ -33,10 +33,45 @@ import java.util.Set;
 public final class FleetLoader {
     private final LoadLimits limits;
     private final ShapeCheck shape;
+    private final Optional<FileCache> cache;
 
     public FleetLoader(LoadLimits limits, ShapeCheck shape) {
+        this(limits, shape, Optional.empty());
+    }
+
+    /** With a cache, a file whose bytes did not change since the last load is not parsed again. */
+    public FleetLoader(LoadLimits limits, ShapeCheck shape, Optional<FileCache> cache) {
         this.limits = limits;
         this.shape = shape;
+        this.cache = cache;
+    }
+
+    /**
+     * What each spec file yielded at its last load, by path, kept while its bytes stay the same: a
+     * long-running reconciler, or a preview reading two revisions, parses only the files that changed.
+     * The semantic checks across files always run again. Safe to share between threads.
+     */
+    public static final class FileCache {
+        private final java.util.concurrent.ConcurrentHashMap<String, FileLoad> byPath = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Optional<FileLoad> get(String file, String resolved, byte[] bytes) {
+            FileLoad f = byPath.get(file);
+            return f != null && f.resolved.equals(resolved) && java.util.Arrays.equals(f.bytes, bytes)
+                    ? Optional.of(f) : Optional.empty();
+        }
+
+        /** Keeps exactly the files of the last load, so files deleted from the fleet are forgotten. */
+        void keep(List<String> files, List<FileLoad> parts) {
+            byPath.keySet().retainAll(new HashSet<>(files));
+            for (int i = 0; i < files.size(); i++) {
+                if (parts.get(i).bytes != null) byPath.put(files.get(i), parts.get(i));
+            }
+        }
+
+        /** How many files are cached (for tests). */
+        int size() {
+            return byPath.size();
+        }
     }
 
     /**
@@ -52,6 +87,7 @@ public final class FleetLoader {
         List<FileLoad> parts = InOrder.map(files, file -> loadFile(tree, file));
         // Files read before the shape check was ready are checked and bound now.
         InOrder.map(parts.stream().filter(p -> !p.unchecked.isEmpty()).toList(), this::checkAndBind);
+        cache.ifPresent(c -> c.keep(files, parts));
 
         Diagnostics diags = new Diagnostics();
         List<Fleet> fleets = new ArrayList<>();
@@ -89,8 +125,14 @@ public final class FleetLoader {
                 new LoadResult.Stats(files.size(), docCount, ignored));
     }
 
-    /** What one spec file yields. Filled by one thread; merged into the result in file order. */
+    /**
+     * What one spec file yields. Filled by one thread; merged into the result in file order, and only
+     * read once bound, so a cached one can be merged into any number of results.
+     */
     private static final class FileLoad {
+        /** The bytes it was read from, and the path they came from (a symlink's target): the cache key. */
+        byte[] bytes;
+        String resolved = "";
         final Diagnostics diags = new Diagnostics();
         final List<Fleet> fleets = new ArrayList<>();
         final List<Stream> streams = new ArrayList<>();
@@ -111,8 +153,15 @@ public final class FleetLoader {
     private FileLoad loadFile(SpecTree tree, String file) throws IOException {
         FileLoad part = new FileLoad();
         Diagnostics diags = part.diags;
-        Optional<byte[]> bytes = readSpecFile(tree, file, diags);
+        Optional<SpecTree.Resolved.File> resolved = resolveSpecFile(tree, file, diags);
+        Optional<byte[]> bytes = resolved.isEmpty() ? Optional.empty() : readSpecFile(tree, file, resolved.get(), diags);
         if (bytes.isEmpty()) return part;
+        if (cache.isPresent()) {
+            Optional<FileLoad> known = cache.get().get(file, resolved.get().path(), bytes.get());
+            if (known.isPresent()) return known.get();
+            part.bytes = bytes.get();
+            part.resolved = resolved.get().path();
+        }
         for (YamlDocument doc : new YamlReader(limits).read(file, bytes.get(), diags)) {
             part.docCount++;
             JsonNode json = doc.json();
@@ -158,13 +207,17 @@ public final class FleetLoader {
         return part;
     }
 
-    private Optional<byte[]> readSpecFile(SpecTree tree, String file, Diagnostics diags) throws IOException {
+    private static Optional<SpecTree.Resolved.File> resolveSpecFile(SpecTree tree, String file, Diagnostics diags) throws IOException {
         SpecTree.Resolved r = tree.resolve(file);
         if (r instanceof SpecTree.Resolved.Escapes e) {
             diags.add(Check.FILE_SOURCE_ESCAPES, Location.of(file), "", "spec file " + e.reason());
             return Optional.empty();
         }
-        if (!(r instanceof SpecTree.Resolved.File f)) return Optional.empty(); // a dangling link or a folder named *.yaml
+        // Nothing for a dangling link or a folder named *.yaml.
+        return r instanceof SpecTree.Resolved.File f ? Optional.of(f) : Optional.empty();
+    }
+
+    private Optional<byte[]> readSpecFile(SpecTree tree, String file, SpecTree.Resolved.File f, Diagnostics diags) throws IOException {
         try {
             return Optional.of(tree.read(f.path(), limits.maxFileBytes()));
         } catch (SpecTree.TooLargeException e) {
