@@ -65,7 +65,7 @@ final class ReconcileCommand implements Callable<Integer> {
         Clock time = drillClock.drill(clock).<Clock>map(d -> d).orElse(clock);
         Instant now = asOf.orElseGet(time::instant);
         ReconcileResult result;
-        try (FleetSource source = repo.open(); StateStore store = repo.openState()) {
+        try (FleetSource source = repo.openForReconcile(); StateStore store = repo.openState()) {
             Reconciler reconciler = new Reconciler(source, store, Streams.forRun(repo),
                     (rev, fleet) -> Builders.forRun(repo, rev, fleet, store, err),
                     new Reconciler.Settings(ref, waitFor, "strata reconcile",
