@@ -60,6 +60,7 @@ class DemoScriptTest {
         }
         String out = output.get(10, TimeUnit.SECONDS);
         assertThat(p.exitValue()).as(out).isZero();
+        out.lines().filter(l -> l.startsWith("Done in ")).forEach(System.out::println);
 
         List<String> lines = out.lines().toList();
         assertThat(out).as("every step ran, in order").containsSubsequence("[1/7]", "[2/7]", "[3/7]", "[4/7]", "[5/7]", "[6/7]", "[7/7]");
@@ -106,6 +107,48 @@ class DemoScriptTest {
         for (String port : ports(out)) {
             assertThat(listening(Integer.parseInt(port))).as("something still listens on " + port).isFalse();
         }
+    }
+
+    @Test
+    void theDemoScriptsAreShellcheckClean() throws Exception {
+        List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=style"));
+        for (String f : List.of("scripts/demo", "demo/machine", "demo/stand-in-base", "demo/bin/bootc", "demo/bin/systemctl")) {
+            command.add(ROOT.resolve(f).toString());
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("this test needs shellcheck on the PATH (apt-get install shellcheck; .ci/run installs it)", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
+    void theStandInBaseIsTheSameImageEveryTimeAndSaysWhatItIs() throws Exception {
+        String first = standInBase(tmp.resolve("a"));
+        String second = standInBase(tmp.resolve("b"));
+        assertThat(first).matches("sha256:[0-9a-f]{64}").isEqualTo(second);
+        try (var blobs = Files.list(tmp.resolve("a/blobs/sha256"))) {
+            String config = blobs.map(b -> {
+                try {
+                    return Files.readString(b, StandardCharsets.ISO_8859_1);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).filter(t -> t.contains("\"Labels\"")).findFirst().orElseThrow();
+            assertThat(config).contains("\"containers.bootc\":\"1\"", "\"ostree.bootable\":\"1\"", "\"version\":\"43.20260413.3.2\"",
+                    "\"com.coreos.stream\":\"stable\"", "stand-in for Fedora CoreOS");
+        }
+    }
+
+    static String standInBase(Path out) throws Exception {
+        Process p = new ProcessBuilder(ROOT.resolve("demo/stand-in-base").toString(), out.toString(), "43.20260413.3.2")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String digest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        return digest;
     }
 
     /** fleet-example's rack r1 is dc-east-01 to -05. */
