@@ -50,7 +50,7 @@ final class StatusReport {
             for (FleetStatus.Lock l : g.locks()) {
                 out.println("    lock:     " + l.machine().orElse(l.machineId()) + " since " + l.holder().grantedAt()
                         + l.holder().failedAt().map(t -> ", FAILED at " + t + ": " + l.holder().failure().orElse("")
-                        + " (release it with 'strata rollout release-lock')").orElse(""));
+                        + " (release it with 'strata rollout release-lock " + g.group() + " " + l.machine().orElse(l.machineId()) + "')").orElse(""));
             }
             g.next().ifPresent(a -> out.println("    next:     " + a.symbol() + " " + next(a)));
         }

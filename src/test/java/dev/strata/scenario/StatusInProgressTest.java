@@ -104,7 +104,7 @@ class StatusInProgressTest {
                     wave rest    pending  0/7 updated, 0 updating, 7 pending, 0 failed
                     lock:     dc-east-02 since 2026-11-27T01:10:00Z, FAILED at 2026-11-27T02:10:00Z: %s
                     next:     ! 1 machine(s) failed to update to %s (dc-east-02); halted
-                """.formatted("no steady-state within 1h (release it with 'strata rollout release-lock')", target.substring(0, 19)));
+                """.formatted("no steady-state within 1h (release it with 'strata rollout release-lock dc-east dc-east-02')", target.substring(0, 19)));
         Strata.Run laterJson = Strata.run(Strata.plus(new String[]{"status", "--now", "2026-11-27T02:30:00Z", "--format", "json"}, args));
         JsonNode failedLock = new ObjectMapper().readTree(laterJson.out()).get("groups").get(0).get("locks").get(0);
         assertThat(failedLock.get("failed").asBoolean()).isTrue();
