@@ -73,6 +73,7 @@ public final class JibImageBuilder {
     }
 
     public Build build(Action.BuildImage action, Desired desired) throws BuildFailure, InterruptedException {
+        if (action.republish().isPresent()) return republish(action, action.republish().get(), desired);
         String name = action.image();
         InputsDigest in = desired.inputs().get(name);
         Image spec = desired.fleet().image(name).orElseThrow(() -> new BuildFailure("image " + name + " is not in the fleet"));
@@ -89,7 +90,7 @@ public final class JibImageBuilder {
                             + pushed.get().digest() + "); not rebuilt");
                     return new Build(name, in.digest(), pushed.get().digest(), target.get().name() + "@" + pushed.get().digest(),
                             desired.revision(), baseDigestOf(pushed.get(), in), Labels.osVersion(pushed.get().version()),
-                            settings.clock().instant());
+                            settings.clock().instant(), pushed.get().created(), pushed.get().version());
                 }
             }
             Base base = base(spec, in, desired, lookup);
@@ -101,11 +102,29 @@ public final class JibImageBuilder {
             Optional<String> baseVersion = Labels.osVersion(baseImage.version());
             Map<String, String> labels = Labels.of(spec, in.digest(), base.name(), base.digest(), baseVersion, created,
                     desired.revision(), settings.source());
-            String digest = containerize(spec, base, target, tag, in, created, labels, AgentLayer.forImage(desired.fleet(), name));
+            Optional<String> streamTag = Optional.empty();
+            if (zincati(desired, name)) {
+                Labels.forZincati(labels, baseImage.labels(), fallbackStream(desired, name), baseVersion, in.digest());
+                streamTag = Optional.of(labels.get(Labels.COREOS_STREAM));
+            }
+            String digest;
+            Path staging = null;
+            try {
+                Files.createDirectories(settings.workDir());
+                staging = Files.createTempDirectory(settings.workDir(), "build-" + name + "-");
+                digest = containerize(name, Jib.from(baseImage(base)), base, layers(spec, AgentLayer.forImage(desired.fleet(), name), staging), target, tag, streamTag,
+                        archive(name, in), created, labels);
+            } catch (IOException e) {
+                throw new BuildFailure("image " + name + ": cannot stage its files under " + settings.workDir() + ": " + e);
+            } catch (InvalidImageReferenceException e) {
+                throw new BuildFailure("image " + name + ": " + e.getMessage() + " is not an image reference");
+            } finally {
+                if (staging != null) deleteTree(staging);
+            }
             String reference = target.map(t -> t.name() + "@" + digest).orElseGet(() -> "oci-archive:" + archive(name, in));
             settings.log().accept(name + ": built " + reference);
             return new Build(name, in.digest(), digest, reference, desired.revision(), base.digest(), baseVersion,
-                    settings.clock().instant());
+                    settings.clock().instant(), Optional.of(created), Optional.ofNullable(labels.get(Labels.VERSION)));
         }
     }
 
@@ -183,31 +202,90 @@ public final class JibImageBuilder {
         return settings.workDir().resolve("images").resolve(image + "-" + Labels.hex(in.digest()).substring(0, 12) + ".tar");
     }
 
-    private String containerize(Image spec, Base base, Optional<Repository> target, String tag, InputsDigest in,
-                                Instant created, Map<String, String> labels, Optional<AgentLayer> agent)
+    /** Images whose group Zincati updates: they carry Zincati's labels and the stream tag (docs/zincati.md). */
+    static boolean zincati(Desired desired, String image) {
+        return desired.fleet().groups().stream().anyMatch(g -> g.delivery() == dev.strata.spec.MachineGroup.Delivery.ZINCATI
+                && g.image().equals(image));
+    }
+
+    /** {@code com.coreos.stream} for a base that has none: the root stream's tag, else its name. */
+    private static String fallbackStream(Desired desired, String image) {
+        return dev.strata.plan.Releases.rootStream(desired.fleet(), image).map(s -> s.tag().orElse(s.name())).orElse("stable");
+    }
+
+    private RegistryImage baseImage(Base base) throws InvalidImageReferenceException {
+        return RegistryImage.named(ImageReference.parse(base.pulled().name() + "@" + base.digest()))
+                .addCredentialRetriever(settings.credentials().retriever(base.pulled().registry()));
+    }
+
+    /**
+     * A zincati group's revert or rollback: the pushed image {@code fromDigest}, unchanged but for a created
+     * time no earlier than {@code notBefore} and a new version label, pushed as
+     * {@code inputs-<32 hex>-r<notBefore seconds>} (docs/zincati.md). Found by that tag when pushed already.
+     */
+    private Build republish(Action.BuildImage action, Action.Republish rp, Desired desired)
             throws BuildFailure, InterruptedException {
-        Path staging = null;
+        String name = action.image();
+        String ref = rp.fromReference();
+        if (!ref.contains("@")) throw new BuildFailure("image " + name + ": " + ref + " is not in a registry; a republish needs one");
+        Repository repo = repository(ref.substring(0, ref.indexOf('@')), name);
+        String tag = Labels.republishTag(action.inputsDigest(), rp.notBefore());
+        try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry())) {
+            Optional<ImageLookup.Image> pushed = find(lookup, repo, tag, "look for " + name + " in");
+            if (pushed.isPresent()) {
+                settings.log().accept(name + ": already republished as " + repo.withTag(tag) + " (" + pushed.get().digest() + ")");
+                return republished(action, repo, pushed.get().digest(), pushed.get(), desired, pushed.get().created(),
+                        pushed.get().version());
+            }
+            ImageLookup.Image old = find(lookup, repo, rp.fromDigest(), "read " + name + " from")
+                    .orElseThrow(() -> new BuildFailure("image " + name + ": " + rp.fromDigest() + " is no longer in repository "
+                            + repo.path() + " on registry " + repo.host() + "; it cannot be published again"));
+            Instant created = old.created().filter(c -> c.isAfter(rp.notBefore())).orElse(rp.notBefore());
+            Map<String, String> labels = new java.util.TreeMap<>(old.labels());
+            labels.put(Labels.VERSION, rp.version());
+            labels.put(Labels.CREATED, java.time.format.DateTimeFormatter.ISO_INSTANT.format(created));
+            Optional<String> streamTag = Optional.ofNullable(labels.get(Labels.COREOS_STREAM)).filter(v -> !v.isBlank());
+            Base from = new Base(repo, rp.fromDigest(), ref);
+            String digest;
+            try {
+                digest = containerize(name, Jib.from(baseImage(from)), from, List.of(), Optional.of(repo), tag, streamTag,
+                        settings.workDir().resolve("unused.tar"), created, labels);
+            } catch (InvalidImageReferenceException e) {
+                throw new BuildFailure("image " + name + ": " + e.getMessage() + " is not an image reference");
+            }
+            settings.log().accept(name + ": published " + rp.fromDigest() + " again as " + repo.name() + "@" + digest
+                    + " (version " + rp.version() + ")");
+            return republished(action, repo, digest, old, desired, Optional.of(created), Optional.of(rp.version()));
+        }
+    }
+
+    private Build republished(Action.BuildImage action, Repository repo, String digest, ImageLookup.Image image,
+                              Desired desired, Optional<Instant> created, Optional<String> version) {
+        String baseDigest = Optional.ofNullable(image.labels().get("org.opencontainers.image.base.digest")).orElse("");
+        return new Build(action.image(), action.inputsDigest(), digest, repo.name() + "@" + digest, desired.revision(),
+                baseDigest, Labels.osVersion(image.version()), settings.clock().instant(), created, version);
+    }
+
+    private String containerize(String name, JibContainerBuilder image, Base base, List<FileEntriesLayer> layers,
+                                Optional<Repository> target, String tag, Optional<String> extraTag, Path archive,
+                                Instant created, Map<String, String> labels) throws BuildFailure, InterruptedException {
         try {
             Files.createDirectories(settings.workDir());
-            staging = Files.createTempDirectory(settings.workDir(), "build-" + spec.name() + "-");
-            RegistryImage from = RegistryImage.named(ImageReference.parse(base.pulled().name() + "@" + base.digest()))
-                    .addCredentialRetriever(settings.credentials().retriever(base.pulled().registry()));
-            JibContainerBuilder image = Jib.from(from)
-                    .setFormat(ImageFormat.OCI)
+            image.setFormat(ImageFormat.OCI)
                     .setCreationTime(created)
                     .setLabels(labels);
-            for (FileEntriesLayer layer : layers(spec, agent, staging)) image.addFileEntriesLayer(layer);
+            for (FileEntriesLayer layer : layers) image.addFileEntriesLayer(layer);
             boolean insecure = settings.registries().insecure(base.pulled())
                     || target.map(t -> settings.registries().insecure(t)).orElse(false);
-            Path archive = archive(spec.name(), in);
             Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
             Containerizer to;
             if (target.isPresent()) {
                 to = Containerizer.to(RegistryImage.named(ImageReference.parse(target.get().withTag(tag)))
                         .addCredentialRetriever(settings.credentials().retriever(target.get().registry())));
+                if (extraTag.isPresent()) to.withAdditionalTag(extraTag.get());
             } else {
                 Files.createDirectories(archive.getParent());
-                to = Containerizer.to(TarImage.at(partial).named("strata/" + spec.name() + ":" + tag));
+                to = Containerizer.to(TarImage.at(partial).named("strata/" + name + ":" + tag));
             }
             to.setToolName(TOOL_NAME).setToolVersion(TOOL_VERSION)
                     .setAllowInsecureRegistries(insecure)
@@ -215,7 +293,7 @@ public final class JibImageBuilder {
                     .setApplicationLayersCache(settings.workDir().resolve("cache").resolve("jib-application"))
                     .addEventHandler(LogEvent.class, e -> {
                         if (e.getLevel() == LogEvent.Level.ERROR || e.getLevel() == LogEvent.Level.WARN) {
-                            settings.log().accept(spec.name() + ": jib: " + e.getMessage());
+                            settings.log().accept(name + ": jib: " + e.getMessage());
                         }
                     });
             JibContainer built = insecure ? HttpCredentials.during(() -> image.containerize(to)) : image.containerize(to);
@@ -224,14 +302,12 @@ public final class JibImageBuilder {
         } catch (InterruptedException e) {
             throw e;
         } catch (InvalidImageReferenceException e) {
-            throw new BuildFailure("image " + spec.name() + ": " + e.getMessage() + " is not an image reference");
+            throw new BuildFailure("image " + name + ": " + e.getMessage() + " is not an image reference");
         } catch (Exception e) {
-            String where = target.map(t -> "push image " + spec.name() + " to repository " + t.path() + " on registry " + t.host())
-                    .orElse("write image " + spec.name() + " to " + archive(spec.name(), in));
+            String where = target.map(t -> "push image " + name + " to repository " + t.path() + " on registry " + t.host())
+                    .orElse("write image " + name + " to " + archive);
             throw new BuildFailure("cannot " + where + " (base " + base.pulled().name() + "@" + base.digest() + " from registry "
                     + base.pulled().host() + "): " + rootMessage(e));
-        } finally {
-            if (staging != null) deleteTree(staging);
         }
     }
 

@@ -55,6 +55,12 @@ final class Endpoints {
                 "machine id must be 32 lowercase hex characters (systemd-id128 machine-id -a de35106b6ec24688b63afddaa156679b)"));
     }
 
+    /** Zincati's update graph: the raw query goes to delivery, which checks every parameter. */
+    Reply graph(HttpExchange ex) {
+        return services.graph().graph(ex.getRequestURI().getRawQuery(),
+                Optional.ofNullable(ex.getRequestHeaders().getFirst("Accept")));
+    }
+
     Reply health() {
         try {
             services.health().check();

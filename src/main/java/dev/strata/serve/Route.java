@@ -13,6 +13,7 @@ enum Route {
     STEADY_STATE("steady_state", "POST"),
     MACHINE_TARGET("machine_target", "GET"),
     MACHINE_STATUS("machine_status", "POST"),
+    GRAPH("graph", "GET"),
     HEALTHZ("healthz", "GET"),
     METRICS("metrics", "GET"),
     GIT_HOOK("git_hook", "POST"),
@@ -40,6 +41,7 @@ enum Route {
         switch (path) {
             case "/v1/pre-reboot": return Match.of(PRE_REBOOT);
             case "/v1/steady-state": return Match.of(STEADY_STATE);
+            case "/v1/graph": return Match.of(GRAPH);
             case "/healthz": return Match.of(HEALTHZ);
             case "/metrics": return Match.of(METRICS);
             case "/v1/hooks/git": return Match.of(GIT_HOOK);

@@ -77,6 +77,7 @@ final class Router implements HttpHandler {
             case PRE_REBOOT, STEADY_STATE -> endpoints.fleetLock(ex, route);
             case MACHINE_TARGET -> endpoints.target(ex, match.machineId().orElseThrow());
             case MACHINE_STATUS -> endpoints.status(ex, match.machineId().orElseThrow());
+            case GRAPH -> endpoints.graph(ex);
             case HEALTHZ -> endpoints.health();
             case METRICS -> metricsReply(ex);
             case GIT_HOOK -> endpoints.gitHook(ex);

@@ -75,6 +75,9 @@ public final class StrataServer implements AutoCloseable {
 
     /** Binds, starts serving, and starts the reconcile loop if there is one. */
     public static StrataServer start(Config config, Services services, ServeListener listener) throws IOException {
+        // The JDK server writes a reply's head and body apart; with Nagle's algorithm the body then waits for
+        // the client's delayed ACK (40 ms). Read once, when the first server is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer http;
         if (config.tls().isPresent()) {
             HttpsServer https = HttpsServer.create(config.listen(), 1024);

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The repository named by {@code --repo}: a local work tree or bare repository, read in place, or a
@@ -41,7 +40,13 @@ public final class GitSource implements AutoCloseable {
     private final RepoAddress address;
     private final Options options;
     private final RemoteCache.Transport transport;
-    private final Map<ObjectId, GitTree> snapshots = new ConcurrentHashMap<>();
+    /** Recent snapshots, reused with their parsed trees; bounded, so a long-running reconciler does not keep every commit it saw. */
+    private final Map<ObjectId, GitTree> snapshots = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ObjectId, GitTree> eldest) {
+            return size() > 8;
+        }
+    });
 
     private GitSource(Repository repo, RepoAddress address, Options options, RemoteCache.Transport transport) {
         this.repo = repo;
