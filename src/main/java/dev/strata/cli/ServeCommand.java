@@ -79,12 +79,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     String shutdownGrace;
 
+    @Mixin
+    DrillClockOption drillClock;
+
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        Optional<DrillClock> drill = drillClock.drill(this.clock);
+        Clock clock = drill.<Clock>map(d -> d).orElse(this.clock);
         ServeLog log = new ServeLog(err, clock);
+        drill.ifPresent(d -> log.line(d.describe()));
         Duration every = duration("--interval", interval);
         Duration spread = duration("--jitter", jitter);
         Duration grace = duration("--shutdown-grace", shutdownGrace);
