@@ -81,7 +81,7 @@ function done(summary, latency, requests)
    io.write("status codes: " .. table.concat(parts, ", ") .. "\n")
    io.write(string.format("latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
       latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
-   io.write(string.format("requests/s %.0f (%d requests in %.1f s, %d errors)\n",
+   io.write(string.format("requests/s %.0f (%d requests in %.1f s; %d socket errors or timeouts)\n",
       summary.requests / (summary.duration / 1e6), summary.requests, summary.duration / 1e6,
-      summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))
+      summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end

@@ -59,6 +59,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve every endpoint below this path, e.g. an unguessable /k3J9.../ (FleetLock has no other credential).")
     String pathPrefix;
 
+    @Option(names = "--path-prefix-file", paramLabel = "FILE",
+            description = "Read the path prefix from FILE (its first line), keeping it off the command line that other users can see.")
+    Optional<Path> pathPrefixFile;
+
     @Option(names = "--interval", defaultValue = "5m", paramLabel = "DURATION",
             description = "Reconcile this often (0: only at start and on webhooks). Default: ${DEFAULT-VALUE}.")
     String interval;
@@ -75,22 +79,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     String shutdownGrace;
 
+    @Mixin
+    DrillClockOption drillClock;
+
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        Optional<DrillClock> drill = drillClock.drill(this.clock);
+        Clock clock = drill.<Clock>map(d -> d).orElse(this.clock);
         ServeLog log = new ServeLog(err, clock);
+        drill.ifPresent(d -> log.line(d.describe()));
         Duration every = duration("--interval", interval);
         Duration spread = duration("--jitter", jitter);
         Duration grace = duration("--shutdown-grace", shutdownGrace);
         InetSocketAddress address = listenAddress(listen);
-        PathPrefix prefix;
-        try {
-            prefix = PathPrefix.parse(pathPrefix);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--path-prefix " + e.getMessage(), ExitCodes.USAGE);
-        }
+        PathPrefix prefix = prefix();
         StrataServer.Config config = StrataServer.Config.plain(address).withPrefix(prefix).withShutdownGrace(grace);
         Optional<SSLContext> tls = tls();
         if (tls.isPresent()) config = config.withTls(tls.get());
@@ -171,6 +176,37 @@ final class ServeCommand implements Callable<Integer> {
         InetSocketAddress a = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         if (a.isUnresolved()) throw new UserError("--listen: cannot resolve host '" + host + "'", ExitCodes.USAGE);
         return a;
+    }
+
+    private PathPrefix prefix() {
+        if (pathPrefixFile.isPresent() && !pathPrefix.isEmpty()) {
+            throw new UserError("give --path-prefix or --path-prefix-file, not both", ExitCodes.USAGE);
+        }
+        if (pathPrefixFile.isEmpty()) {
+            try {
+                return PathPrefix.parse(pathPrefix);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--path-prefix " + e.getMessage(), ExitCodes.USAGE);
+            }
+        }
+        Path file = pathPrefixFile.get();
+        String text;
+        try {
+            text = Files.readString(file).lines().findFirst().orElse("");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError("--path-prefix-file: no such file: " + file, ExitCodes.USAGE);
+        } catch (IOException e) {
+            throw new UserError("--path-prefix-file: cannot read " + file + ": " + e.getMessage(), ExitCodes.USAGE);
+        }
+        try {
+            PathPrefix p = PathPrefix.parse(text);
+            if (p.isRoot()) throw new UserError("--path-prefix-file " + file + " is empty", ExitCodes.USAGE);
+            return p;
+        } catch (IllegalArgumentException e) {
+            // The message quotes the file's text; the file is the secret, so name only the file.
+            throw new UserError("--path-prefix-file " + file + ": the prefix must be segments of letters, digits"
+                    + " and . _ ~ - separated by /", ExitCodes.USAGE);
+        }
     }
 
     private Optional<SSLContext> tls() {

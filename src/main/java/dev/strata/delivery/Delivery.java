@@ -73,9 +73,15 @@ public final class Delivery implements AutoCloseable {
     public int markOverdueHolders() {
         Optional<FleetIndex> index = core.index();
         if (index.isEmpty()) return 0;
+        List<Runnable> notes = new java.util.ArrayList<>();
         try {
-            return core.queue.submit(tx -> FleetLockService.markOverdue(tx, tx.fleetLockHolders(), index.get(),
-                    core.clock.instant())).get();
+            int marked = core.queue.submit(tx -> {
+                notes.clear();
+                return FleetLockService.markOverdue(tx, tx.fleetLockHolders(), index.get(), core.clock.instant(), notes,
+                        core.events);
+            }).get();
+            notes.forEach(Runnable::run);
+            return marked;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;

@@ -194,7 +194,11 @@ public final class FleetGenerator {
     private String group(int g) {
         String name = groupName(g);
         boolean zincati = g % 5 == 4;
-        int image = zincati ? random.nextInt(imageCount / CHAIN) * CHAIN : random.nextInt(imageCount);
+        // Groups sharing an image, or images built on one another, need the same delivery (check
+        // agent.image-shared): every fifth chain is for zincati groups, the others for bootc groups.
+        int zincatiChains = (imageCount / CHAIN + 4) / 5;
+        int chain = zincati ? random.nextInt(zincatiChains) * 5 + 4 : bootcChain(random.nextInt(imageCount / CHAIN - zincatiChains));
+        int image = zincati ? Math.min(chain, imageCount / CHAIN - 1) * CHAIN : chain * CHAIN + random.nextInt(CHAIN);
         StringBuilder b = new StringBuilder(machinesPerGroup * 96 + 1024);
         b.append("# ").append(machinesPerGroup).append(" machines in ").append(RACKS_PER_GROUP).append(" racks\n")
                 .append(API).append("kind: MachineGroup\nmetadata:\n  name: ").append(name).append("\nspec:\n")
@@ -223,6 +227,11 @@ public final class FleetGenerator {
                 .append(g % 2 == 0 ? "halt" : "rollback").append("}\n");
         if (g % 10 == 0) b.append("    holdAfter: canary\n");
         return b.toString();
+    }
+
+    /** The n-th chain that is not a zincati chain (those are 4, 9, 14, ...). */
+    private static int bootcChain(int n) {
+        return n / 4 * 5 + n % 4;
     }
 
     private static String machineName(String group, int m) {

@@ -28,13 +28,17 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The server side of scripts/bench-serve: the real HTTP server and delivery on a fresh SQLite state
- * file, for a generated fleet (validated from its folder, as reconcile would), every machine with a
- * token issued directly in the state and released for an update the way apply records it. Writes
- * {@code id token group} lines for wrk's script, prints {@code ready PORT}, and serves until SIGTERM.
+ * The server side of scripts/bench-serve, for a generated fleet (validated from its folder, as
+ * reconcile would).
+ * <ul>
+ *   <li>{@code prepare FLEET_DIR STATE_FILE TOKENS_FILE}: a fresh SQLite state with a token issued for
+ *   every machine directly in the state, and every machine released for an update the way apply
+ *   records it; {@code id token group} lines for wrk's script.</li>
+ *   <li>{@code serve FLEET_DIR STATE_FILE}: the real HTTP server and delivery on that state (the
+ *   script copies the prepared file, so every run starts alike); prints {@code ready PORT} and serves
+ *   until SIGTERM.</li>
+ * </ul>
  * The clock is fixed, so that the same windows are open on every run: Sunday 2026-11-29 03:00 UTC.
- *
- * <p>Usage: {@code ServeBench FLEET_DIR STATE_FILE TOKENS_FILE}
  */
 public final class ServeBench {
     static final Instant NOW = Instant.parse("2026-11-29T03:00:00Z");
@@ -45,20 +49,29 @@ public final class ServeBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path fleetDir = Path.of(args[0]).toAbsolutePath();
-        Path stateFile = Path.of(args[1]);
-        Path tokensFile = Path.of(args[2]);
+        Path fleetDir = Path.of(args[1]).toAbsolutePath();
+        Path stateFile = Path.of(args[2]);
+        FleetSpec fleet = load(fleetDir);
+        if (args[0].equals("prepare")) prepare(fleet, stateFile, Path.of(args[3]));
+        else serve(fleet, stateFile);
+    }
+
+    private static FleetSpec load(Path fleetDir) throws java.io.IOException {
         long t0 = System.nanoTime();
         Validation v = new Validator().validate(new FolderTree(fleetDir.getParent()), fleetDir.getFileName().toString());
         FleetSpec fleet = v.fleet().orElseThrow(() -> new IllegalStateException(fleetDir + " does not validate"));
         int machines = fleet.groups().stream().mapToInt(g -> g.machines().size()).sum();
         System.err.printf("fleet: %d groups, %d machines, validated in %d ms%n", fleet.groups().size(), machines,
                 (System.nanoTime() - t0) / 1_000_000);
+        return fleet;
+    }
 
+    private static void prepare(FleetSpec fleet, Path stateFile, Path tokensFile) throws java.io.IOException {
         Files.deleteIfExists(stateFile);
-        StateStore store = SqliteStateStore.open(stateFile);
-        t0 = System.nanoTime();
-        try (BufferedWriter tokens = Files.newBufferedWriter(tokensFile)) {
+        int machines = fleet.groups().stream().mapToInt(g -> g.machines().size()).sum();
+        long t0 = System.nanoTime();
+        try (StateStore store = SqliteStateStore.open(stateFile);
+             BufferedWriter tokens = Files.newBufferedWriter(tokensFile)) {
             store.update(tx -> {
                 for (MachineGroup g : fleet.groups()) {
                     for (Machine m : g.machines()) {
@@ -77,6 +90,10 @@ public final class ServeBench {
             });
         }
         System.err.printf("state: %d tokens issued and machines released in %d ms%n", machines, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void serve(FleetSpec fleet, Path stateFile) throws Exception {
+        StateStore store = SqliteStateStore.open(stateFile);
 
         Optional<DesiredView> view = Optional.of(DesiredView.of("bench", fleet, Optional.empty()));
         Delivery delivery = new Delivery(store, Clock.fixed(NOW, ZoneOffset.UTC), () -> view);

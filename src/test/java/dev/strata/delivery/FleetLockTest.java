@@ -39,11 +39,12 @@ class FleetLockTest {
     private Delivery delivery;
     private final TestFleet.MovableClock clock = new TestFleet.MovableClock(NIGHT);
     private final AtomicReference<Optional<DesiredView>> view = new AtomicReference<>(Optional.empty());
+    private final RecordingEvents events = new RecordingEvents();
 
     private FleetLock start(MachineGroup... groups) {
         store = SqliteStateStore.open(dir.resolve("state.db"));
         view.set(Optional.of(TestFleet.view(groups)));
-        delivery = new Delivery(store, clock, view::get);
+        delivery = new Delivery(store, clock, view::get, events);
         return delivery.fleetLock();
     }
 
@@ -221,6 +222,7 @@ class FleetLockTest {
         assertThat(failed.failure().orElseThrow()).contains("longer than the update timeout (1h)")
                 .contains("strata rollout release-lock dc-east " + lost.id());
         assertThat(store.history(Optional.of("dc-east"), 10)).extracting(HistoryEntry::kind).containsExactly("lock-failed");
+        assertThat(events.lines).containsExactly("holder failed: dc-east " + lost.id());
         assertThat(delivery.markOverdueHolders()).as("marked once").isZero();
 
         assertThat(lock.steadyState("dc-east", lost.id())).isEqualTo(Reply.ok());
