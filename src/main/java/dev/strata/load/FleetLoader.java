@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Loads a fleet: every *.yaml / *.yml below the fleet folder (hidden files and folders skipped),
@@ -33,6 +34,12 @@ import java.util.Set;
 public final class FleetLoader {
     private final LoadLimits limits;
     private final ShapeCheck shape;
+    /**
+     * What the last load made of each file with a content id, by path and id. The next load reuses it
+     * for files that did not change (a pull-request preview loads two revisions that mostly agree); it
+     * is replaced by every load, so it never holds more than one fleet's worth.
+     */
+    private volatile Map<FileKey, FileLoad> previous = Map.of();
 
     public FleetLoader(LoadLimits limits, ShapeCheck shape) {
         this.limits = limits;
@@ -49,9 +56,12 @@ public final class FleetLoader {
      */
     public LoadResult load(SpecTree tree, String folder) throws IOException {
         List<String> files = tree.listSpecFiles(folder);
-        List<FileLoad> parts = InOrder.map(files, file -> loadFile(tree, file));
+        Map<FileKey, FileLoad> reusable = previous;
+        Map<FileKey, FileLoad> kept = new ConcurrentHashMap<>();
+        List<FileLoad> parts = InOrder.map(files, file -> loadOrReuse(tree, file, reusable, kept));
         // Files read before the shape check was ready are checked and bound now.
         InOrder.map(parts.stream().filter(p -> !p.unchecked.isEmpty()).toList(), this::checkAndBind);
+        previous = Map.copyOf(kept);
 
         Diagnostics diags = new Diagnostics();
         List<Fleet> fleets = new ArrayList<>();
@@ -89,7 +99,13 @@ public final class FleetLoader {
                 new LoadResult.Stats(files.size(), docCount, ignored));
     }
 
-    /** What one spec file yields. Filled by one thread; merged into the result in file order. */
+    private record FileKey(String file, String contentId) {
+    }
+
+    /**
+     * What one spec file yields. Filled by one thread; merged into the result in file order. Not
+     * changed once its load is done, so a later load may merge it again.
+     */
     private static final class FileLoad {
         final Diagnostics diags = new Diagnostics();
         final List<Fleet> fleets = new ArrayList<>();
@@ -106,6 +122,18 @@ public final class FleetLoader {
     }
 
     private record Unchecked(YamlDocument doc, Kind kind) {
+    }
+
+    /** A file's outcome depends only on its path (in locations and origins) and its bytes. */
+    private FileLoad loadOrReuse(SpecTree tree, String file, Map<FileKey, FileLoad> reusable, Map<FileKey, FileLoad> kept)
+            throws IOException {
+        Optional<String> id = tree.contentId(file);
+        if (id.isEmpty()) return loadFile(tree, file);
+        FileKey key = new FileKey(file, id.get());
+        FileLoad part = reusable.get(key);
+        if (part == null) part = loadFile(tree, file);
+        kept.put(key, part);
+        return part;
     }
 
     private FileLoad loadFile(SpecTree tree, String file) throws IOException {

@@ -35,6 +35,57 @@ class GitTreeValidationTest {
         }
     }
 
+    /**
+     * A validator reading a second commit reuses what it made of the files that did not change (a
+     * preview reads base and head), and still gives exactly what a fresh validator gives: records,
+     * diagnostics of unchanged and changed files, stats.
+     */
+    @Test
+    void aSecondCommitReusesUnchangedFilesAndValidatesAsAFreshValidatorDoes() throws Exception {
+        try (TestRepo repo = TestRepo.init(tmp.resolve("r"))) {
+            copy(Path.of("fleet-example"), repo.dir.resolve("fleet"));
+            // A problem in a file that does not change: it is reported from both commits.
+            repo.write("fleet/groups/broken.yaml", """
+                    apiVersion: strata.dev/v1alpha1
+                    kind: MachineGroup
+                    metadata: {name: broken}
+                    spec: {image: dc-bonded, delivery: bootc, colour: red}
+                    """);
+            repo.commit("base");
+            Path east = repo.dir.resolve("fleet/groups/dc-east.yaml");
+            Files.writeString(east, Files.readString(east).replace("bakeTime: 30m", "bakeTime: 45m")
+                    .replace("name: dc-east-10", "name: dc-east-01"));
+            repo.commit("head");
+            try (GitSource source = GitSource.open(repo.dir.toString())) {
+                Validator validator = new Validator();
+                Validation base = validator.validate(source.at("HEAD~1"), "fleet");
+                Validation head = validator.validate(source.at("HEAD"), "fleet");
+                Validation fresh = new Validator().validate(source.at("HEAD"), "fleet");
+
+                assertThat(head.diagnostics()).isEqualTo(fresh.diagnostics());
+                assertThat(head.stats()).isEqualTo(fresh.stats());
+                assertThat(head.diagnostics()).map(Diagnostic::path).contains("spec.colour", "spec.machines[9].name");
+                assertThat(base.diagnostics()).map(Diagnostic::path).contains("spec.colour")
+                        .doesNotContain("spec.machines[9].name");
+                // Reused: the records of unchanged files are the very same objects; the changed file is read again.
+                var loader = new dev.strata.load.FleetLoader(dev.strata.load.LoadLimits.DEFAULT,
+                        new dev.strata.validate.SchemaValidator());
+                var first = loader.load(source.at("HEAD~1"), "fleet");
+                var second = loader.load(source.at("HEAD"), "fleet");
+                var again = new dev.strata.load.FleetLoader(dev.strata.load.LoadLimits.DEFAULT,
+                        new dev.strata.validate.SchemaValidator()).load(source.at("HEAD"), "fleet");
+                assertThat(second.images()).isEqualTo(again.images());
+                assertThat(second.groups()).isEqualTo(again.groups());
+                assertThat(second.diagnostics()).isEqualTo(again.diagnostics());
+                assertThat(second.images().get(0)).isSameAs(first.images().get(0));
+                assertThat(second.groups()).filteredOn(g -> g.name().equals("edge")).first()
+                        .isSameAs(first.groups().stream().filter(g -> g.name().equals("edge")).findFirst().orElseThrow());
+                assertThat(second.groups()).filteredOn(g -> g.name().equals("dc-east")).first()
+                        .isNotSameAs(first.groups().stream().filter(g -> g.name().equals("dc-east")).findFirst().orElseThrow());
+            }
+        }
+    }
+
     @Test
     void aFileSourceThatIsAnEscapingSymlinkIsReportedFromTheCommit() throws Exception {
         try (TestRepo repo = TestRepo.init(tmp.resolve("r"))) {
