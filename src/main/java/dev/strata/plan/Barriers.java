@@ -8,8 +8,10 @@ import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Stream;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,15 +33,11 @@ final class Barriers {
         Optional<String> targetVersion = target.baseVersion();
         if (targetVersion.isEmpty()) return Optional.empty();
         List<String> barriers = barriersOf(d.fleet(), g.image());
+        Set<String> running = null; // the base versions the group's machines run, found when first needed
         for (String barrier : barriers.stream().sorted(Barriers::compare).toList()) {
             if (compare(targetVersion.get(), barrier) <= 0) continue;
-            boolean someoneBefore = false;
-            for (Machine m : g.machines()) {
-                Optional<String> running = o.machine(m.id()).flatMap(MachineState::booted)
-                        .flatMap(digest -> o.builds().values().stream().filter(b -> b.imageDigest().equals(digest)).findFirst())
-                        .flatMap(Build::baseVersion);
-                if (running.isPresent() && compare(running.get(), barrier) < 0) someoneBefore = true;
-            }
+            if (running == null) running = runningVersions(g, o);
+            boolean someoneBefore = running.stream().anyMatch(v -> compare(v, barrier) < 0);
             if (!someoneBefore) continue;
             Optional<Build> interim = o.builds().values().stream()
                     .filter(b -> b.image().equals(target.image()) && b.baseVersion().filter(barrier::equals).isPresent())
@@ -51,6 +49,22 @@ final class Barriers {
             return Optional.of(new Detour(interim, barrier, reason));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The base versions of what the group's machines have booted. They run a few digests between them,
+     * so each digest's build is looked up once.
+     */
+    private static Set<String> runningVersions(MachineGroup g, Observed o) {
+        Map<String, Optional<String>> versionOf = new HashMap<>();
+        Set<String> versions = new HashSet<>();
+        for (Machine m : g.machines()) {
+            o.machine(m.id()).flatMap(MachineState::booted)
+                    .flatMap(digest -> versionOf.computeIfAbsent(digest, d -> o.builds().values().stream()
+                            .filter(b -> b.imageDigest().equals(d)).findFirst().flatMap(Build::baseVersion)))
+                    .ifPresent(versions::add);
+        }
+        return versions;
     }
 
     /** The barriers of the stream at the root of the image's chain. */
