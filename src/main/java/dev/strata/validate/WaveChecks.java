@@ -30,7 +30,7 @@ final class WaveChecks implements SemanticCheck {
         int lastPercent = 0;
         java.util.Map<String, Machine> byRef = new java.util.HashMap<>(g.machines().size() * 8 / 3 + 1);
         for (Machine m : g.machines()) {
-            byRef.put(m.id().toLowerCase(java.util.Locale.ROOT), m);
+            byRef.put(CheckContext.lowerCase(m.id()), m);
             byRef.put(m.name(), m);
         }
         for (int i = 0; i < waves.size(); i++) {
