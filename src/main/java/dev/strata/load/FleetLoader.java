@@ -22,8 +22,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Loads a fleet: every *.yaml / *.yml below the fleet folder (hidden files and folders skipped),
@@ -58,9 +60,12 @@ public final class FleetLoader {
         List<String> files = tree.listSpecFiles(folder);
         Map<FileKey, FileLoad> reusable = previous;
         Map<FileKey, FileLoad> kept = new ConcurrentHashMap<>();
-        List<FileLoad> parts = InOrder.map(files, file -> loadOrReuse(tree, file, reusable, kept));
-        // Files read before the shape check was ready are checked and bound now.
-        InOrder.map(parts.stream().filter(p -> !p.unchecked.isEmpty()).toList(), this::checkAndBind);
+        Queue<FileLoad> waiting = new ConcurrentLinkedQueue<>();
+        List<FileLoad> parts = InOrder.map(files, file -> loadOrReuse(tree, file, reusable, kept, waiting));
+        // Files read before the shape check was ready, and not taken up by a reading thread since, are checked now.
+        List<FileLoad> left = new ArrayList<>();
+        for (FileLoad p; (p = waiting.poll()) != null; ) left.add(p);
+        InOrder.map(left, this::checkAndBind);
         previous = Map.copyOf(kept);
 
         Diagnostics diags = new Diagnostics();
@@ -125,18 +130,23 @@ public final class FleetLoader {
     }
 
     /** A file's outcome depends only on its path (in locations and origins) and its bytes. */
-    private FileLoad loadOrReuse(SpecTree tree, String file, Map<FileKey, FileLoad> reusable, Map<FileKey, FileLoad> kept)
-            throws IOException {
+    private FileLoad loadOrReuse(SpecTree tree, String file, Map<FileKey, FileLoad> reusable, Map<FileKey, FileLoad> kept,
+                                 Queue<FileLoad> waiting) throws IOException {
         Optional<String> id = tree.contentId(file);
-        if (id.isEmpty()) return loadFile(tree, file);
+        if (id.isEmpty()) return loadFile(tree, file, waiting);
         FileKey key = new FileKey(file, id.get());
         FileLoad part = reusable.get(key);
-        if (part == null) part = loadFile(tree, file);
+        if (part == null) part = loadFile(tree, file, waiting);
         kept.put(key, part);
         return part;
     }
 
-    private FileLoad loadFile(SpecTree tree, String file) throws IOException {
+    /**
+     * Reads, checks and binds one file. While the shape check is not ready (its schemas compile on
+     * another thread), the file waits in {@code waiting} with its documents' JSON; the first thread to
+     * find the check ready takes up all that wait, so that JSON is not kept through the whole load.
+     */
+    private FileLoad loadFile(SpecTree tree, String file, Queue<FileLoad> waiting) throws IOException {
         FileLoad part = new FileLoad();
         Diagnostics diags = part.diags;
         Optional<byte[]> bytes = readSpecFile(tree, file, diags);
@@ -166,7 +176,12 @@ public final class FleetLoader {
             if (kind.get() == Kind.FLEET) part.fleetDocs.add(doc);
             part.unchecked.add(new Unchecked(doc, kind.get()));
         }
-        return shape.ready() ? checkAndBind(part) : part;
+        if (!shape.ready()) {
+            waiting.add(part);
+            return part;
+        }
+        for (FileLoad w; (w = waiting.poll()) != null; ) checkAndBind(w);
+        return checkAndBind(part);
     }
 
     private FileLoad checkAndBind(FileLoad part) {
