@@ -33,10 +33,16 @@ final class Barriers {
         Optional<String> targetVersion = target.baseVersion();
         if (targetVersion.isEmpty()) return Optional.empty();
         List<String> barriers = barriersOf(d.fleet(), g.image());
-        Set<String> running = null; // the base versions the group's machines run, found when first needed
+        if (barriers.isEmpty()) return Optional.empty();
+        // Which base each machine runs, looked up once per group: a scan of every build per machine is quadratic.
+        Map<String, String> baseVersions = new HashMap<>();
+        for (Build b : o.builds().values()) b.baseVersion().ifPresent(v -> baseVersions.putIfAbsent(b.imageDigest(), v));
+        Set<String> running = new HashSet<>();
+        for (Machine m : g.machines()) {
+            o.machine(m.id()).flatMap(MachineState::booted).map(baseVersions::get).ifPresent(running::add);
+        }
         for (String barrier : barriers.stream().sorted(Barriers::compare).toList()) {
             if (compare(targetVersion.get(), barrier) <= 0) continue;
-            if (running == null) running = runningVersions(g, o);
             boolean someoneBefore = running.stream().anyMatch(v -> compare(v, barrier) < 0);
             if (!someoneBefore) continue;
             Optional<Build> interim = o.builds().values().stream()
@@ -49,22 +55,6 @@ final class Barriers {
             return Optional.of(new Detour(interim, barrier, reason));
         }
         return Optional.empty();
-    }
-
-    /**
-     * The base versions of what the group's machines have booted. They run a few digests between them,
-     * so each digest's build is looked up once.
-     */
-    private static Set<String> runningVersions(MachineGroup g, Observed o) {
-        Map<String, Optional<String>> versionOf = new HashMap<>();
-        Set<String> versions = new HashSet<>();
-        for (Machine m : g.machines()) {
-            o.machine(m.id()).flatMap(MachineState::booted)
-                    .flatMap(digest -> versionOf.computeIfAbsent(digest, d -> o.builds().values().stream()
-                            .filter(b -> b.imageDigest().equals(d)).findFirst().flatMap(Build::baseVersion)))
-                    .ifPresent(versions::add);
-        }
-        return versions;
     }
 
     /** The barriers of the stream at the root of the image's chain. */

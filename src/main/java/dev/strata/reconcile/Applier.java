@@ -40,11 +40,27 @@ public final class Applier {
         this.builder = builder;
     }
 
-    /** One line per executed or failed action, for the report. */
-    public record Outcome(List<String> applied, List<String> failed) {
+    /**
+     * One action carried out ({@code ok}) or failed, with the line a person reads (for a failure, what went
+     * wrong) and, for a build, what was pushed.
+     */
+    public record Step(Action action, boolean ok, String line, Optional<Build> build) {
+    }
+
+    /** Every executed or failed action, in the order they finished per kind: builds first, then the rest. */
+    public record Outcome(List<Step> steps) {
         public Outcome {
-            applied = List.copyOf(applied);
-            failed = List.copyOf(failed);
+            steps = List.copyOf(steps);
+        }
+
+        /** One line per executed action. */
+        public List<String> applied() {
+            return steps.stream().filter(Step::ok).map(Step::line).toList();
+        }
+
+        /** One line per failed action, saying what went wrong. */
+        public List<String> failed() {
+            return steps.stream().filter(s -> !s.ok()).map(Step::line).toList();
         }
     }
 
@@ -52,6 +68,12 @@ public final class Applier {
     public interface Listener {
         Listener NONE = new Listener() {
         };
+
+        /** Called for every step; by default passes its line on to {@link #applied} or {@link #failed}. */
+        default void step(Step step) {
+            if (step.ok()) applied(step.line());
+            else failed(step.line());
+        }
 
         default void applied(String line) {
         }
@@ -88,31 +110,27 @@ public final class Applier {
         Outcome buildOutcome = applyBuilds(builds, desired, now, new BuildListener() {
             @Override
             public void built(Action.BuildImage action, Build build, java.time.Duration took) {
-                listener.applied(line(action));
+                listener.step(new Step(action, true, line(action), Optional.of(build)));
             }
 
             @Override
             public void failed(Action.BuildImage action, String message, java.time.Duration took) {
-                listener.failed(message);
+                listener.step(new Step(action, false, message, Optional.empty()));
             }
         });
-        List<String> applied = new ArrayList<>(buildOutcome.applied());
-        List<String> failed = new ArrayList<>(buildOutcome.failed());
+        List<Step> steps = new ArrayList<>(buildOutcome.steps());
         for (Action a : plan.actions()) {
             if (!changesState(a) || a instanceof Action.BuildImage) continue;
             Optional<String> failure = execute(a, desired, now, plan.revision());
-            if (failure.isPresent()) {
-                failed.add(failure.get());
-                listener.failed(failure.get());
-            } else {
-                applied.add(line(a));
-                listener.applied(line(a));
-            }
+            Step step = new Step(a, failure.isEmpty(), failure.orElse(line(a)), Optional.empty());
+            steps.add(step);
+            listener.step(step);
         }
-        return new Outcome(applied, failed);
+        return new Outcome(steps);
     }
 
-    private static boolean changesState(Action a) {
+    /** Whether applying {@code a} writes anything: builds, promotions, rollbacks and halts. */
+    public static boolean changesState(Action a) {
         return a instanceof Action.BuildImage || a instanceof Action.Promote || a instanceof Action.Rollback
                 || (a instanceof Action.Hold h && h.cause() == Action.HoldCause.FAILURE_POLICY);
     }
@@ -176,26 +194,21 @@ public final class Applier {
 
     public Outcome applyBuilds(List<Action.BuildImage> builds, Desired desired, Instant now, BuildListener listener,
                                int parallelism) {
-        if (builds.isEmpty()) return new Outcome(List.of(), List.of());
+        if (builds.isEmpty()) return new Outcome(List.of());
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, Math.min(parallelism, builds.size())));
         try {
-            Map<String, java.util.concurrent.CompletableFuture<Optional<String>>> done = new java.util.LinkedHashMap<>();
+            Map<String, java.util.concurrent.CompletableFuture<Step>> done = new java.util.LinkedHashMap<>();
             for (Action.BuildImage b : builds) schedule(b, builds, desired, now, listener, pool, done);
-            List<String> applied = new ArrayList<>();
-            List<String> failed = new ArrayList<>();
-            for (Action.BuildImage b : builds) {
-                done.get(b.image()).join().ifPresentOrElse(failed::add, () -> applied.add(line(b)));
-            }
-            return new Outcome(applied, failed);
+            return new Outcome(builds.stream().map(b -> done.get(b.image()).join()).toList());
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private java.util.concurrent.CompletableFuture<Optional<String>> schedule(
+    private java.util.concurrent.CompletableFuture<Step> schedule(
             Action.BuildImage b, List<Action.BuildImage> all, Desired desired, Instant now, BuildListener listener,
-            java.util.concurrent.Executor pool, Map<String, java.util.concurrent.CompletableFuture<Optional<String>>> done) {
+            java.util.concurrent.Executor pool, Map<String, java.util.concurrent.CompletableFuture<Step>> done) {
         var existing = done.get(b.image());
         if (existing != null) return existing;
         Optional<Action.BuildImage> parent = desired.fleet().image(b.image())
@@ -203,12 +216,12 @@ public final class Applier {
                 .map(i -> ((dev.strata.spec.ImageSource.FromImage) i.from()).image())
                 .flatMap(p -> all.stream().filter(o -> o.image().equals(p)).findFirst());
         var after = parent.map(p -> schedule(p, all, desired, now, listener, pool, done))
-                .orElse(java.util.concurrent.CompletableFuture.completedFuture(Optional.empty()));
-        var mine = after.thenApplyAsync(parentFailure -> {
-            if (parentFailure.isPresent()) {
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+        var mine = after.thenApplyAsync(parentStep -> {
+            if (parentStep != null && !parentStep.ok()) {
                 String m = "+ " + b.image() + ": not built: its base image " + parent.get().image() + " failed";
                 listener.failed(b, m, java.time.Duration.ZERO);
-                return Optional.of(m);
+                return new Step(b, false, m, Optional.empty());
             }
             return build(b, desired, now, desired.revision(), listener);
         }, pool);
@@ -216,14 +229,13 @@ public final class Applier {
         return mine;
     }
 
-    private Optional<String> build(Action.BuildImage b, Desired desired, Instant now, String revision,
-                                   BuildListener listener) {
+    private Step build(Action.BuildImage b, Desired desired, Instant now, String revision, BuildListener listener) {
         long start = System.nanoTime();
         listener.started(b);
         if (builder.isEmpty()) {
             String m = "+ " + b.image() + ": not built: this Strata has no image builder configured";
             listener.failed(b, m, java.time.Duration.ZERO);
-            return Optional.of(m);
+            return new Step(b, false, m, Optional.empty());
         }
         Build built;
         try {
@@ -232,7 +244,7 @@ public final class Applier {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             String m = "+ " + b.image() + ": build failed: " + e.getMessage();
             listener.failed(b, m, java.time.Duration.ofNanos(System.nanoTime() - start));
-            return Optional.of(m);
+            return new Step(b, false, m, Optional.empty());
         }
         // Recorded only after the push succeeded; one writer at a time.
         synchronized (store) {
@@ -243,7 +255,7 @@ public final class Applier {
             });
         }
         listener.built(b, built, java.time.Duration.ofNanos(System.nanoTime() - start));
-        return Optional.empty();
+        return new Step(b, true, line(b), Optional.of(built));
     }
 
     /** The recorded build of some inputs; safe to call while builds run (for images built on images). */

@@ -41,8 +41,17 @@ public final class Planning {
             throws IOException, InvalidSpecsException {
         FleetSpec fleet = fleetOf(rev);
         StreamSource.Resolved resolved = streams.resolve(fleet, recorded(state));
-        Map<String, InputsDigest> inputs = new InputsHasher(rev.tree()).digests(fleet, resolved.streams());
-        Desired desired = new Desired(fleet, rev.revision(), inputs);
+        return plan(desired(rev, resolved.streams()), resolved, state, now);
+    }
+
+    /** The desired state at a revision: its fleet and each image's inputs digest on these stream digests. */
+    public static Desired desired(Revision rev, Map<String, StreamResolution> streams) throws IOException, InvalidSpecsException {
+        FleetSpec fleet = fleetOf(rev);
+        return new Desired(fleet, rev.revision(), new InputsHasher(rev.tree()).digests(fleet, streams));
+    }
+
+    /** Plans from a desired state already computed on {@code resolved}'s streams (a reconciler reuses it). */
+    public static Result plan(Desired desired, StreamSource.Resolved resolved, Optional<StateSnapshot> state, Instant now) {
         Observed observed = state.map(s -> s.observed(resolved.streams()))
                 .orElseGet(() -> new Observed(resolved.streams(), Map.of(), Map.of(), Map.of(), Map.of()));
         return new Result(Planner.plan(desired, observed, now), desired, observed, resolved.notes());

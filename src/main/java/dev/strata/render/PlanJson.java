@@ -92,6 +92,13 @@ public final class PlanJson {
         return root;
     }
 
+    /** One action as the plan document writes it (the reconcile report embeds the same fields). */
+    public static ObjectNode action(Action a) {
+        ObjectNode o = JSON.createObjectNode();
+        action(a, o);
+        return o;
+    }
+
     private static void action(Action a, ObjectNode o) {
         if (a instanceof Action.BuildImage b) {
             o.put("action", "build");

@@ -1,6 +1,5 @@
 package dev.strata.state;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,13 +24,13 @@ final class Sql {
         T map(ResultSet r) throws SQLException;
     }
 
-    private final Connection connection;
+    private final StatementCache statements;
     private final String location;
     private final boolean writable;
     private boolean open = true;
 
-    Sql(Connection connection, String location, boolean writable) {
-        this.connection = connection;
+    Sql(StatementCache statements, String location, boolean writable) {
+        this.statements = statements;
         this.location = location;
         this.writable = writable;
     }
@@ -46,13 +45,15 @@ final class Sql {
 
     <T> List<T> query(String sql, Row<T> row, Object... params) {
         requireOpen();
-        try (PreparedStatement s = prepare(sql, params); ResultSet r = s.executeQuery()) {
+        // Closing the result set resets the cached statement, which ends its read.
+        try (ResultSet r = prepare(sql, params).executeQuery()) {
             List<T> out = new ArrayList<>();
             while (r.next()) {
                 out.add(row.map(r));
             }
             return out;
         } catch (SQLException e) {
+            statements.discard(sql);
             throw failure(e);
         }
     }
@@ -60,9 +61,10 @@ final class Sql {
     /** Runs an INSERT, UPDATE or DELETE; returns the number of rows changed. */
     int update(String sql, Object... params) {
         requireWritable();
-        try (PreparedStatement s = prepare(sql, params)) {
-            return s.executeUpdate();
+        try {
+            return prepare(sql, params).executeUpdate();
         } catch (SQLException e) {
+            statements.discard(sql);
             throw failure(e);
         }
     }
@@ -81,16 +83,11 @@ final class Sql {
     }
 
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {
-        PreparedStatement s = connection.prepareStatement(sql);
-        try {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            return s;
-        } catch (SQLException e) {
-            s.close();
-            throw e;
+        PreparedStatement s = statements.get(sql);
+        for (int i = 0; i < params.length; i++) {
+            s.setObject(i + 1, params[i]);
         }
+        return s;
     }
 
     private StateStoreException failure(SQLException e) {
@@ -101,7 +98,20 @@ final class Sql {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    /** Rows keyed and sorted by key; rows already in key order (ORDER BY the key) are kept in one linear pass. */
     static <V> Map<String, V> byKey(List<V> rows, Function<V, String> key) {
+        Map<String, V> out = new java.util.LinkedHashMap<>(Math.max(16, rows.size() * 4 / 3 + 1));
+        String last = null;
+        for (V v : rows) {
+            String k = key.apply(v);
+            if (last != null && last.compareTo(k) >= 0) return sorted(rows, key);
+            out.put(k, v);
+            last = k;
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static <V> Map<String, V> sorted(List<V> rows, Function<V, String> key) {
         Map<String, V> out = new TreeMap<>();
         rows.forEach(v -> out.put(key.apply(v), v));
         return Collections.unmodifiableMap(out);
@@ -122,5 +132,14 @@ final class Sql {
 
     static Optional<String> text(ResultSet r, String column) throws SQLException {
         return Optional.ofNullable(r.getString(column));
+    }
+
+    static Optional<String> text(ResultSet r, int column) throws SQLException {
+        return Optional.ofNullable(r.getString(column));
+    }
+
+    static Optional<Instant> optionalTime(ResultSet r, int column) throws SQLException {
+        long value = r.getLong(column);
+        return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
     }
 }

@@ -39,9 +39,11 @@ final class SqliteAccess implements StateTransaction {
     private static final String HISTORY_COLUMNS = "at, revision, kind, subject, detail, reason";
 
     private final Sql sql;
+    private final SqliteDeliveryAccess delivery;
 
     SqliteAccess(Sql sql) {
         this.sql = sql;
+        this.delivery = new SqliteDeliveryAccess(sql);
     }
 
     // Builds
@@ -233,10 +235,10 @@ final class SqliteAccess implements StateTransaction {
         sql.update("DELETE FROM machines WHERE id = ?", id);
     }
 
+    /** By position in MACHINE_COLUMNS: a snapshot reads every machine, and a lookup by name per column adds up. */
     private static MachineState machine(ResultSet r) throws SQLException {
-        return new MachineState(r.getString("id"), text(r, "booted"), optionalTime(r, "booted_since"),
-                text(r, "staged"), text(r, "released_digest"), optionalTime(r, "released_at"), text(r, "failure"),
-                optionalTime(r, "last_report"));
+        return new MachineState(r.getString(1), text(r, 2), optionalTime(r, 3), text(r, 4), text(r, 5), optionalTime(r, 6),
+                text(r, 7), optionalTime(r, 8));
     }
 
     // Streams
@@ -297,5 +299,87 @@ final class SqliteAccess implements StateTransaction {
     private static HistoryEntry historyEntry(ResultSet r) throws SQLException {
         return new HistoryEntry(time(r, "at"), r.getString("revision"), r.getString("kind"), r.getString("subject"),
                 r.getString("detail"), r.getString("reason"));
+    }
+
+    // Delivery: the SQL is in SqliteDeliveryAccess
+
+    @Override
+    public List<FleetLockHolder> fleetLockHolders() {
+        return delivery.holders();
+    }
+
+    @Override
+    public List<FleetLockHolder> fleetLockHolders(String group) {
+        return delivery.holders(group);
+    }
+
+    @Override
+    public Optional<FleetLockHolder> fleetLockHolder(String machineId) {
+        return delivery.holder(machineId);
+    }
+
+    @Override
+    public Optional<MachineToken> machineToken(String machineId) {
+        return delivery.token(machineId);
+    }
+
+    @Override
+    public List<UnknownMachine> unknownMachines() {
+        return delivery.unknown();
+    }
+
+    @Override
+    public long unknownMachineCount() {
+        return delivery.unknownCount();
+    }
+
+    @Override
+    public Optional<MachineRollback> machineRollback(String id) {
+        return delivery.rollback(id);
+    }
+
+    @Override
+    public Map<String, MachineRollback> machineRollbacks() {
+        return delivery.rollbacks();
+    }
+
+    @Override
+    public void grantFleetLock(FleetLockHolder holder) {
+        delivery.grant(holder);
+    }
+
+    @Override
+    public boolean releaseFleetLock(String machineId) {
+        return delivery.release(machineId);
+    }
+
+    @Override
+    public boolean markFleetLockFailed(String machineId, Instant at, String failure) {
+        return delivery.markFailed(machineId, at, failure);
+    }
+
+    @Override
+    public void recordMachineToken(MachineToken token) {
+        delivery.recordToken(token);
+    }
+
+    @Override
+    public boolean forgetMachineToken(String machineId) {
+        return delivery.forgetToken(machineId);
+    }
+
+    @Override
+    public boolean recordUnknownMachine(String id, String endpoint, Instant at, long limit) {
+        return delivery.recordUnknown(id, endpoint, at, limit);
+    }
+
+    @Override
+    public boolean forgetUnknownMachine(String id) {
+        return delivery.forgetUnknown(id);
+    }
+
+    @Override
+    public void recordMachineRollback(MachineRollback rollback) {
+        delivery.recordRollback(rollback);
     }
 }

@@ -123,7 +123,36 @@ final class SqliteSchema {
                       inputs_digest TEXT NOT NULL,
                       body TEXT NOT NULL,
                       recorded_at INTEGER NOT NULL
-                    ) STRICT""")));
+                    ) STRICT""")),
+            // What delivery keeps: FleetLock holders, agent token hashes, unknown ids, rollback deployments.
+            new Migration(3, "FleetLock holders, machine tokens, unknown machines, rollback deployments", List.of(
+                    """
+                    CREATE TABLE fleetlock_holders (
+                      machine_id TEXT PRIMARY KEY,
+                      group_name TEXT NOT NULL,
+                      granted_at INTEGER NOT NULL,
+                      failed_at INTEGER,
+                      failure TEXT,
+                      CHECK ((failed_at IS NULL) = (failure IS NULL))
+                    ) STRICT""",
+                    "CREATE INDEX fleetlock_holders_by_group ON fleetlock_holders (group_name, granted_at)",
+                    """
+                    CREATE TABLE machine_tokens (
+                      machine_id TEXT PRIMARY KEY,
+                      token_sha256 TEXT NOT NULL CHECK (length(token_sha256) = 64),
+                      issued_at INTEGER NOT NULL
+                    ) STRICT""",
+                    """
+                    CREATE TABLE unknown_machines (
+                      id TEXT PRIMARY KEY,
+                      first_seen INTEGER NOT NULL,
+                      last_seen INTEGER NOT NULL,
+                      endpoint TEXT NOT NULL,
+                      count INTEGER NOT NULL CHECK (count >= 1)
+                    ) STRICT""",
+                    "ALTER TABLE machines ADD COLUMN rollback TEXT",
+                    "ALTER TABLE machines ADD COLUMN rolled_back_from TEXT",
+                    "ALTER TABLE machines ADD COLUMN rolled_back_at INTEGER")));
 
     private SqliteSchema() {
     }

@@ -56,4 +56,30 @@ public interface StateReader {
 
     /** The inputs of each image's latest recorded build, by image name. */
     Map<String, InputsDigest> builtInputs();
+
+    // Delivery (docs/delivery.md): FleetLock holders, machine tokens, unknown machine ids, rollback deployments.
+
+    /** Every FleetLock holder, by group, then grant time. */
+    List<FleetLockHolder> fleetLockHolders();
+
+    /** One group's FleetLock holders, oldest grant first. */
+    List<FleetLockHolder> fleetLockHolders(String group);
+
+    /** The slot a machine holds, if any (a machine holds at most one). */
+    Optional<FleetLockHolder> fleetLockHolder(String machineId);
+
+    /** The hash of a machine's agent token, if one was issued. */
+    Optional<MachineToken> machineToken(String machineId);
+
+    /** Machine ids seen that no group listed, most recently seen first. */
+    List<UnknownMachine> unknownMachines();
+
+    /** How many unknown machine ids are recorded. */
+    long unknownMachineCount();
+
+    /** A machine's rollback deployment as last reported; empty when the machine has no record. */
+    Optional<MachineRollback> machineRollback(String id);
+
+    /** Every machine's rollback deployment, keyed by machine id. */
+    Map<String, MachineRollback> machineRollbacks();
 }

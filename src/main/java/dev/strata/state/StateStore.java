@@ -202,4 +202,84 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     default long appendHistory(HistoryEntry entry) {
         return transaction(tx -> tx.appendHistory(entry));
     }
+
+    @Override
+    default List<FleetLockHolder> fleetLockHolders() {
+        return read(StateReader::fleetLockHolders);
+    }
+
+    @Override
+    default List<FleetLockHolder> fleetLockHolders(String group) {
+        return read(r -> r.fleetLockHolders(group));
+    }
+
+    @Override
+    default Optional<FleetLockHolder> fleetLockHolder(String machineId) {
+        return read(r -> r.fleetLockHolder(machineId));
+    }
+
+    @Override
+    default Optional<MachineToken> machineToken(String machineId) {
+        return read(r -> r.machineToken(machineId));
+    }
+
+    @Override
+    default List<UnknownMachine> unknownMachines() {
+        return read(StateReader::unknownMachines);
+    }
+
+    @Override
+    default long unknownMachineCount() {
+        return read(StateReader::unknownMachineCount);
+    }
+
+    @Override
+    default Optional<MachineRollback> machineRollback(String id) {
+        return read(r -> r.machineRollback(id));
+    }
+
+    @Override
+    default Map<String, MachineRollback> machineRollbacks() {
+        return read(StateReader::machineRollbacks);
+    }
+
+    @Override
+    default void grantFleetLock(FleetLockHolder holder) {
+        update(tx -> tx.grantFleetLock(holder));
+    }
+
+    @Override
+    default boolean releaseFleetLock(String machineId) {
+        return transaction(tx -> tx.releaseFleetLock(machineId));
+    }
+
+    @Override
+    default boolean markFleetLockFailed(String machineId, Instant at, String failure) {
+        return transaction(tx -> tx.markFleetLockFailed(machineId, at, failure));
+    }
+
+    @Override
+    default void recordMachineToken(MachineToken token) {
+        update(tx -> tx.recordMachineToken(token));
+    }
+
+    @Override
+    default boolean forgetMachineToken(String machineId) {
+        return transaction(tx -> tx.forgetMachineToken(machineId));
+    }
+
+    @Override
+    default boolean recordUnknownMachine(String id, String endpoint, Instant at, long limit) {
+        return transaction(tx -> tx.recordUnknownMachine(id, endpoint, at, limit));
+    }
+
+    @Override
+    default boolean forgetUnknownMachine(String id) {
+        return transaction(tx -> tx.forgetUnknownMachine(id));
+    }
+
+    @Override
+    default void recordMachineRollback(MachineRollback rollback) {
+        update(tx -> tx.recordMachineRollback(rollback));
+    }
 }

@@ -51,4 +51,33 @@ public interface StateTransaction extends StateReader {
 
     /** Appends a history entry; returns its sequence number, which only grows. */
     long appendHistory(HistoryEntry entry);
+
+    // Delivery (docs/delivery.md)
+
+    /** Records a FleetLock grant. Refuses ({@link StateStoreException}) when the machine already holds a slot. */
+    void grantFleetLock(FleetLockHolder holder);
+
+    /** Releases the slot a machine holds; false when it held none. */
+    boolean releaseFleetLock(String machineId);
+
+    /** Marks a holder failed, keeping its slot; false when the machine holds no slot or it is marked already. */
+    boolean markFleetLockFailed(String machineId, Instant at, String failure);
+
+    /** Records the hash of a machine's new token, replacing (and so revoking) the one before. */
+    void recordMachineToken(MachineToken token);
+
+    /** Removes a machine's token, so no token works for it; false when it had none. */
+    boolean forgetMachineToken(String machineId);
+
+    /**
+     * Counts a call from an id no group lists, at {@code at}, to {@code endpoint}. A new id is left out, and
+     * false returned, once {@code limit} ids are recorded, so a flood of made-up ids cannot grow the file.
+     */
+    boolean recordUnknownMachine(String id, String endpoint, Instant at, long limit);
+
+    /** Removes an id from the unknown list (it was enrolled); false when it was not there. */
+    boolean forgetUnknownMachine(String id);
+
+    /** Saves a machine's rollback deployment and whether it rolled back on its own; its other fields stay. */
+    void recordMachineRollback(MachineRollback rollback);
 }

@@ -28,7 +28,21 @@ public final class Validator {
     }
 
     public Validator(LoadLimits limits) {
-        this.loader = new FleetLoader(limits, SchemaValidator.compiledInBackground());
+        this(new FleetLoader(limits, SchemaValidator.compiledInBackground()));
+    }
+
+    private Validator(FleetLoader loader) {
+        this.loader = loader;
+    }
+
+    /**
+     * A validator that does not parse a spec file again while its bytes stay the same (for a reconciler
+     * that validates each new commit, or a preview that reads two revisions); the checks across files
+     * still run every time. It holds the last load's files in memory.
+     */
+    public static Validator reusingUnchangedFiles() {
+        return new Validator(new FleetLoader(LoadLimits.DEFAULT, SchemaValidator.compiledInBackground(),
+                Optional.of(new FleetLoader.FileCache())));
     }
 
     /** Validates the fleet in {@code folder} (relative to the tree's root, "" for the root). */

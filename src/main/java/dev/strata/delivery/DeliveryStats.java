@@ -1,0 +1,20 @@
+package dev.strata.delivery;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Delivery's numbers for {@code /metrics}: per group its reboot slots, holders and failed holders (marked,
+ * or overdue now); unknown machine ids recorded; status reports accepted since start; replies by
+ * endpoint and kind ({@code ok} for success); and the group commits so far with the writes in them.
+ */
+public record DeliveryStats(Map<String, GroupLocks> groups, long unknownMachines, long reportsAccepted,
+                            Map<String, Map<String, Long>> replies, long commits, long committedWrites) {
+    public DeliveryStats {
+        groups = java.util.Collections.unmodifiableMap(new TreeMap<>(groups));
+        replies = java.util.Collections.unmodifiableMap(new TreeMap<>(replies));
+    }
+
+    public record GroupLocks(int slots, int holders, int failedHolders) {
+    }
+}
