@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,8 +68,16 @@ final class RolloutPlanner {
             this.r = g.rollout();
         }
 
+        /** Each machine's state is asked for several times per wave: looked up once (by identity, cheaply). */
+        private final Map<Machine, MachineState> states = new IdentityHashMap<>();
+
         MachineState ms(Machine m) {
-            return o.machine(m.id()).orElse(MachineState.unknown(m.id()));
+            MachineState s = states.get(m);
+            if (s == null) {
+                s = o.machine(m.id()).orElseGet(() -> MachineState.unknown(m.id()));
+                states.put(m, s);
+            }
+            return s;
         }
 
         boolean updated(Machine m) {
