@@ -73,13 +73,20 @@ class DemoScriptTest {
 
         int commit = indexOf(lines, "[7/7]");
         List<String> rollout = lines.subList(commit, lines.size());
-        assertThat(String.join("\n", rollout)).as("waves in order").containsSubsequence(
-                "wave canary  rolling", "wave canary  done", "wave early   rolling", "wave early   done", "wave rest    rolling",
-                "wave rest    done", "All 10 dc-east machines run");
+        // strata status is sampled, so a wave may go from pending to done between two prints; the order may not change.
+        assertThat(firstIndex(rollout, "wave canary  done")).as("canary done before early starts")
+                .isLessThan(firstIndex(rollout, "wave early   (rolling|done)"));
+        assertThat(firstIndex(rollout, "wave early   done")).as("early done before rest starts")
+                .isLessThan(firstIndex(rollout, "wave rest    (rolling|done)"));
+        assertThat(String.join("\n", rollout)).contains("wave rest    done", "next:     = all 10 machines run",
+                "All 10 dc-east machines run");
 
-        // Every reboot of the rollout inside Fri 01:00-05:00 Berlin, and never more than 2 down, 1 per rack.
+        // Machine lines (stamped with the drill time by the machines): every reboot inside Fri 01:00-05:00
+        // Berlin; the canary, then the early wave, each after the previous wave baked 30 minutes; never more
+        // than 2 down at once, nor more than 1 per rack.
         List<String> slots = new ArrayList<>();
-        int down = 0, most = 0;
+        java.util.Map<String, Integer> slotAt = new java.util.HashMap<>(), passedAt = new java.util.HashMap<>();
+        int most = 0;
         List<String> downNow = new ArrayList<>();
         for (String line : rollout) {
             Matcher m = EVENT.matcher(line);
@@ -88,16 +95,26 @@ class DemoScriptTest {
             if (m.group(4).startsWith("took a reboot slot")) {
                 assertThat(minutes).as(line).isBetween(60, 5 * 60 - 1);
                 slots.add(m.group(3));
+                slotAt.put(m.group(3), minutes);
                 downNow.add(m.group(3));
             } else if (m.group(4).startsWith("connectivity check passed")) {
+                passedAt.put(m.group(3), minutes);
                 downNow.remove(m.group(3));
             }
             most = Math.max(most, downNow.size());
             assertThat(downNow.stream().filter(DemoScriptTest::rackOne).count()).as("rack r1 at " + line).isLessThanOrEqualTo(1);
             assertThat(downNow.stream().filter(n -> !rackOne(n)).count()).as("rack r2 at " + line).isLessThanOrEqualTo(1);
         }
-        assertThat(slots).as("each machine rebooted once, the canary first").hasSize(10).doesNotHaveDuplicates().first()
-                .isEqualTo("dc-east-01");
+        assertThat(slots).as("each machine rebooted once").hasSize(10).doesNotHaveDuplicates();
+        assertThat(slots.subList(0, 3)).as("the canary, then the early wave (30%)")
+                .containsExactlyInAnyOrder("dc-east-01", "dc-east-02", "dc-east-03").first().isEqualTo("dc-east-01");
+        int earlyStart = Math.min(slotAt.get("dc-east-02"), slotAt.get("dc-east-03"));
+        int earlyDone = Math.max(passedAt.get("dc-east-02"), passedAt.get("dc-east-03"));
+        int restStart = slots.subList(3, 10).stream().mapToInt(slotAt::get).min().orElseThrow();
+        // A machine stamps its line once the agent has finished, up to a few real seconds (drill minutes at 120x) after
+        // serve recorded the boot the bake counts from; a wave released without its bake would start within ~10 minutes.
+        assertThat(earlyStart - passedAt.get("dc-east-01")).as("canary baked 30m").isGreaterThanOrEqualTo(20);
+        assertThat(restStart - earlyDone).as("early baked 30m").isGreaterThanOrEqualTo(20);
         assertThat(most).isBetween(1, 2);
 
         // It cleaned up: the folder is gone, and nothing listens on the registry's or serve's port.
@@ -154,6 +171,12 @@ class DemoScriptTest {
     /** fleet-example's rack r1 is dc-east-01 to -05. */
     static boolean rackOne(String machine) {
         return Integer.parseInt(machine.substring("dc-east-".length())) <= 5;
+    }
+
+    static int firstIndex(List<String> lines, String regex) {
+        Pattern p = Pattern.compile(regex);
+        for (int i = 0; i < lines.size(); i++) if (p.matcher(lines.get(i)).find()) return i;
+        throw new AssertionError("no line matching /" + regex + "/ in:\n" + String.join("\n", lines));
     }
 
     static int indexOf(List<String> lines, String text) {
