@@ -183,7 +183,9 @@ public final class StrataChild {
 
         /** SIGKILL, then waits until it is gone and everything it printed is read. */
         public void kill() throws InterruptedException {
-            process.destroyForcibly();
+            // Through the handle: Process.destroyForcibly() also closes our end of its stdout, losing lines
+            // still in the pipe (a test would then miss a release the child printed before it died).
+            process.toHandle().destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
             reader.join(60_000);
         }
