@@ -8,8 +8,6 @@ import dev.strata.load.LoadResult;
 import dev.strata.source.SpecTree;
 import dev.strata.spec.Origin;
 
-import java.util.Locale;
-
 /** What a semantic check reads (the loaded fleet, the repository) and where it reports. */
 record CheckContext(LoadResult loaded, SpecTree tree, Diagnostics diagnostics) {
 
@@ -23,15 +21,6 @@ record CheckContext(LoadResult loaded, SpecTree tree, Diagnostics diagnostics) {
 
     Location at(Origin origin, PropertyPath path) {
         return loaded.at(origin, path);
-    }
-
-    /** {@code s.toLowerCase(Locale.ROOT)}, without copying or a per-character table lookup when it is lowercase ASCII already. */
-    static String lowerCase(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 'A' && c <= 'Z' || c > 127) return s.toLowerCase(Locale.ROOT);
-        }
-        return s;
     }
 
     static PropertyPath spec(Object... rest) {

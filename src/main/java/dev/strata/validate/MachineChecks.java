@@ -7,6 +7,7 @@ import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Origin;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** A machine id or name appears once in the whole fleet. */
@@ -25,7 +26,7 @@ final class MachineChecks implements SemanticCheck {
             for (int i = 0; i < g.machines().size(); i++) {
                 Machine m = g.machines().get(i);
                 Seen here = new Seen(g, i);
-                Seen prior = ids.putIfAbsent(CheckContext.lowerCase(m.id()), here);
+                Seen prior = ids.putIfAbsent(m.id().toLowerCase(Locale.ROOT), here);
                 if (prior != null) {
                     ctx.report(Check.MACHINE_DUPLICATE_ID, g.origin(), CheckContext.spec("machines", i, "id"),
                             "machine id " + m.id() + " is already used by " + describe(ctx, prior, "id"));

@@ -9,6 +9,7 @@ import dev.strata.spec.Wave;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Waves have one kind of membership, name real machines, increase, and reach every machine. */
@@ -43,7 +44,7 @@ final class WaveChecks implements SemanticCheck {
             for (int j = 0; j < w.machines().size(); j++) {
                 String ref = w.machines().get(j);
                 Machine hit = byRef.find(ref);
-                if (hit == null) hit = byRef.find(ref.toLowerCase(java.util.Locale.ROOT));
+                if (hit == null) hit = byRef.find(ref.toLowerCase(Locale.ROOT));
                 if (hit == null) {
                     ctx.report(Check.WAVE_UNKNOWN_MACHINE, g.origin(), CheckContext.spec("rollout", "waves", i, "machines", j),
                             "wave '" + w.name() + "' names '" + ref + "', which is not a machine of group '" + g.name() + "'");
@@ -104,7 +105,7 @@ final class WaveChecks implements SemanticCheck {
             }
             map = new java.util.HashMap<>(machines.size() * 8 / 3 + 1);
             for (Machine m : machines) {
-                map.put(CheckContext.lowerCase(m.id()), m);
+                map.put(m.id().toLowerCase(Locale.ROOT), m);
                 map.put(m.name(), m);
             }
         }
@@ -113,7 +114,7 @@ final class WaveChecks implements SemanticCheck {
             if (map != null) return map.get(ref);
             for (int i = machines.size() - 1; i >= 0; i--) {
                 Machine m = machines.get(i);
-                if (m.name().equals(ref) || CheckContext.lowerCase(m.id()).equals(ref)) return m;
+                if (m.name().equals(ref) || m.id().toLowerCase(Locale.ROOT).equals(ref)) return m;
             }
             return null;
         }
