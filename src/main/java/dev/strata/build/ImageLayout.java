@@ -1,5 +1,6 @@
 package dev.strata.build;
 
+import dev.strata.inputs.AgentLayer;
 import dev.strata.spec.Image;
 import dev.strata.spec.Layer;
 
@@ -79,6 +80,13 @@ public final class ImageLayout {
                     entries));
         }
         return out;
+    }
+
+    /** The host agent's layer ({@link AgentLayer}), added after the spec's layers: root-owned files. */
+    public static LayerContent agent(AgentLayer agent) {
+        List<LayerContent.Entry> entries = new ArrayList<>();
+        for (AgentLayer.File f : agent.files()) entries.add(LayerContent.Entry.file(f.path(), f.bytes(), f.mode(), ROOT));
+        return new LayerContent(AgentLayer.NAME, entries);
     }
 
     static String kargsPath(String image, int index, String layer) {

@@ -14,6 +14,7 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import dev.strata.inputs.AgentLayer;
 import dev.strata.inputs.InputsHasher;
 import dev.strata.plan.Action;
 import dev.strata.plan.Build;
@@ -100,7 +101,7 @@ public final class JibImageBuilder {
             Optional<String> baseVersion = Labels.osVersion(baseImage.version());
             Map<String, String> labels = Labels.of(spec, in.digest(), base.name(), base.digest(), baseVersion, created,
                     desired.revision(), settings.source());
-            String digest = containerize(spec, base, target, tag, in, created, labels);
+            String digest = containerize(spec, base, target, tag, in, created, labels, AgentLayer.forImage(desired.fleet(), name));
             String reference = target.map(t -> t.name() + "@" + digest).orElseGet(() -> "oci-archive:" + archive(name, in));
             settings.log().accept(name + ": built " + reference);
             return new Build(name, in.digest(), digest, reference, desired.revision(), base.digest(), baseVersion,
@@ -183,7 +184,8 @@ public final class JibImageBuilder {
     }
 
     private String containerize(Image spec, Base base, Optional<Repository> target, String tag, InputsDigest in,
-                                Instant created, Map<String, String> labels) throws BuildFailure, InterruptedException {
+                                Instant created, Map<String, String> labels, Optional<AgentLayer> agent)
+            throws BuildFailure, InterruptedException {
         Path staging = null;
         try {
             Files.createDirectories(settings.workDir());
@@ -194,7 +196,7 @@ public final class JibImageBuilder {
                     .setFormat(ImageFormat.OCI)
                     .setCreationTime(created)
                     .setLabels(labels);
-            for (FileEntriesLayer layer : layers(spec, staging)) image.addFileEntriesLayer(layer);
+            for (FileEntriesLayer layer : layers(spec, agent, staging)) image.addFileEntriesLayer(layer);
             boolean insecure = settings.registries().insecure(base.pulled())
                     || target.map(t -> settings.registries().insecure(t)).orElse(false);
             Path archive = archive(spec.name(), in);
@@ -233,11 +235,16 @@ public final class JibImageBuilder {
         }
     }
 
-    /** The spec's layers as jib layers; bytes are staged as files under {@code staging} (jib reads files). */
-    private List<FileEntriesLayer> layers(Image spec, Path staging) throws IOException {
+    /**
+     * The spec's layers, then the agent's, as jib layers; bytes are staged as files under {@code staging}
+     * (jib reads files).
+     */
+    private List<FileEntriesLayer> layers(Image spec, Optional<AgentLayer> agent, Path staging) throws IOException {
         List<FileEntriesLayer> out = new java.util.ArrayList<>();
         int n = 0;
-        for (LayerContent layer : ImageLayout.of(spec, files::bytes)) {
+        List<LayerContent> contents = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
+        agent.ifPresent(a -> contents.add(ImageLayout.agent(a)));
+        for (LayerContent layer : contents) {
             FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName(layer.name());
             for (LayerContent.Entry e : layer.entries()) {
                 Path source;

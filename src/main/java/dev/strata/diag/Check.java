@@ -63,7 +63,11 @@ public enum Check {
     FILE_ETC_MERGE("file.etc-merge", "Machines three-way merge /etc on update: a local edit of this file wins over the image. Prefer a drop-in file under a .d folder, or /usr.", Severity.WARNING),
     // Delivery.
     ZINCATI_MACHINE_ID("zincati.machine-id", "Zincati sends the app-specific machine id as 32 lowercase hex characters; write it so."),
-    ZINCATI_KERNEL_ARGUMENTS("zincati.kernel-arguments", "rpm-ostree ignores bootc kargs.d: use 'delivery: bootc', or set kernel arguments with Butane/Ignition.");
+    ZINCATI_KERNEL_ARGUMENTS("zincati.kernel-arguments", "rpm-ostree ignores bootc kargs.d: use 'delivery: bootc', or set kernel arguments with Butane/Ignition."),
+    // The host agent.
+    AGENT_CHECK_INVALID("agent.check-invalid", "Write each check as {http: URL} (passes when it answers below 400) or {tcp: HOST:PORT} (passes when it accepts a connection)."),
+    AGENT_TIMEOUT("agent.timeout", "Give connectivityTimeout at least 30s, so the network can come up, and less than rollout.updateTimeout, so a host rolls itself back before the group counts it failed."),
+    AGENT_IMAGE_SHARED("agent.image-shared", "The agent is part of the image: groups running one image, or images built on one another, need the same delivery and agent.enabled; otherwise give them separate images.");
 
     private final String id;
     private final String hint;

@@ -41,12 +41,13 @@ public final class InputsHasher {
     public Map<String, InputsDigest> digests(FleetSpec fleet, Map<String, StreamResolution> streams) throws IOException {
         Map<String, InputsDigest> out = new LinkedHashMap<>();
         Map<String, Image> byName = FleetSpec.byName(fleet.images(), Image::name);
-        for (Image image : fleet.images()) compute(image, byName, streams, out, new HashMap<>());
+        for (Image image : fleet.images()) compute(fleet, image, byName, streams, out, new HashMap<>());
         return out;
     }
 
-    private Optional<InputsDigest> compute(Image image, Map<String, Image> byName, Map<String, StreamResolution> streams,
-                                           Map<String, InputsDigest> done, Map<String, Boolean> visiting) throws IOException {
+    private Optional<InputsDigest> compute(FleetSpec fleet, Image image, Map<String, Image> byName,
+                                           Map<String, StreamResolution> streams, Map<String, InputsDigest> done,
+                                           Map<String, Boolean> visiting) throws IOException {
         if (done.containsKey(image.name())) return Optional.of(done.get(image.name()));
         if (visiting.put(image.name(), true) != null) return Optional.empty(); // a cycle; validation reports it
         Optional<String> base;
@@ -58,16 +59,23 @@ public final class InputsHasher {
             // Built on another image: that image's inputs stand for its digest, known before it is built.
             Image parent = byName.get(((ImageSource.FromImage) image.from()).image());
             base = parent == null ? Optional.empty()
-                    : compute(parent, byName, streams, done, visiting).map(p -> "inputs:" + p.digest());
+                    : compute(fleet, parent, byName, streams, done, visiting).map(p -> "inputs:" + p.digest());
         }
         if (base.isEmpty()) return Optional.empty();
-        InputsDigest d = encode(image, base.get());
+        InputsDigest d = encode(image, base.get(), AgentLayer.forImage(fleet, image.name()));
         done.put(image.name(), d);
         return Optional.of(d);
     }
 
-    /** The canonical encoding; every string is length-prefixed so no two inputs encode alike. */
     InputsDigest encode(Image image, String base) throws IOException {
+        return encode(image, base, Optional.empty());
+    }
+
+    /**
+     * The canonical encoding; every string is length-prefixed so no two inputs encode alike. The agent
+     * layer, when the image carries one, comes last, as a layer of files named {@link AgentLayer#NAME}.
+     */
+    InputsDigest encode(Image image, String base, Optional<AgentLayer> agent) throws IOException {
         StringBuilder all = new StringBuilder();
         line(all, "layout", LAYOUT_VERSION);
         line(all, "base", base);
@@ -89,6 +97,16 @@ public final class InputsHasher {
             for (String k : layer.kernelArguments()) entries.put("karg:" + k, entry(l, "karg", k));
             all.append(l);
             layers.add(new InputsDigest.LayerDigest(layer.name(), "sha256:" + sha256(utf8(l)), entries));
+        }
+        if (agent.isPresent()) {
+            StringBuilder l = new StringBuilder();
+            Map<String, String> entries = new LinkedHashMap<>();
+            line(l, "layer", AgentLayer.NAME);
+            for (AgentLayer.File f : agent.get().files()) {
+                entries.put(f.path(), entry(l, "file", f.path(), octal(f.mode()), "0:0", "sha256:" + sha256(f.bytes())));
+            }
+            all.append(l);
+            layers.add(new InputsDigest.LayerDigest(AgentLayer.NAME, "sha256:" + sha256(utf8(l)), entries));
         }
         return new InputsDigest(image.name(), "sha256:" + sha256(utf8(all)), base, layers);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.diag.Check;
 import dev.strata.diag.Diagnostics;
 import dev.strata.diag.PropertyPath;
+import dev.strata.spec.Agent;
 import dev.strata.spec.Durations;
 import dev.strata.spec.Fleet;
 import dev.strata.spec.Image;
@@ -105,7 +106,16 @@ final class Binder {
                 delivery == MachineGroup.Delivery.BOOTC ? m.path("id").asText().toLowerCase(Locale.ROOT) : m.path("id").asText(),
                 m.path("name").asText(), stringMap(m, "labels")));
         Rollout rollout = rollout(s.path("rollout"), SPEC.with("rollout"));
-        return done(new MachineGroup(name(), s.path("image").asText(), delivery, machines, rollout, origin));
+        return done(new MachineGroup(name(), s.path("image").asText(), delivery, machines, rollout, agent(s.path("agent")),
+                origin));
+    }
+
+    private Agent agent(JsonNode a) {
+        List<Agent.Check> checks = list(a, "checks", c -> c.has("http")
+                ? new Agent.Check(Agent.Check.Type.HTTP, c.get("http").asText())
+                : new Agent.Check(Agent.Check.Type.TCP, c.path("tcp").asText()));
+        return new Agent(a.path("enabled").asBoolean(true),
+                duration(a, "connectivityTimeout", Agent.DEFAULT_CONNECTIVITY_TIMEOUT), checks);
     }
 
     private Rollout rollout(JsonNode r, PropertyPath at) {

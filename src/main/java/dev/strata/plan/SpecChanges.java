@@ -49,7 +49,7 @@ public final class SpecChanges {
         compare(Kind.IMAGE, base.map(FleetSpec::images).orElse(List.of()), head.images(), Image::name,
                 i -> new Image(i.name(), i.from(), i.labels(), i.layers(), NOWHERE), out);
         compare(Kind.MACHINE_GROUP, base.map(FleetSpec::groups).orElse(List.of()), head.groups(), MachineGroup::name,
-                g -> new MachineGroup(g.name(), g.image(), g.delivery(), g.machines(), g.rollout(), NOWHERE), out);
+                g -> new MachineGroup(g.name(), g.image(), g.delivery(), g.machines(), g.rollout(), g.agent(), NOWHERE), out);
         return List.copyOf(out);
     }
 

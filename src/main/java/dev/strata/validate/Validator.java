@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class Validator {
     private static final List<SemanticCheck> CHECKS = List.of(
             new NameChecks(), new ReferenceChecks(), new ReferenceSyntaxChecks(), new StreamChecks(),
-            new MachineChecks(), new WaveChecks(), new FileChecks(), new ZincatiChecks());
+            new MachineChecks(), new WaveChecks(), new FileChecks(), new ZincatiChecks(), new AgentChecks());
 
     private final FleetLoader loader;
 

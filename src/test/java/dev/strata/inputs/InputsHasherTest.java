@@ -3,12 +3,16 @@ package dev.strata.inputs;
 import dev.strata.plan.InputsDigest;
 import dev.strata.plan.StreamResolution;
 import dev.strata.source.FolderTree;
+import dev.strata.spec.Agent;
 import dev.strata.spec.Fleet;
 import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Image;
 import dev.strata.spec.ImageSource;
 import dev.strata.spec.Layer;
+import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Origin;
+import dev.strata.spec.Quantity;
+import dev.strata.spec.Rollout;
 import dev.strata.spec.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,6 +180,89 @@ class InputsHasherTest {
                 .contains(InputsHasher.LAYOUT_VERSION);
         assertThat(doc).contains("(" + WAN.getBytes(StandardCharsets.UTF_8).length + " bytes)")
                 .contains("(" + AGENT.getBytes(StandardCharsets.UTF_8).length + " bytes)");
+    }
+
+    // ---- the host agent's layer
+
+    static FleetSpec withGroup(MachineGroup.Delivery delivery, Agent agent) {
+        FleetSpec f = fleet();
+        MachineGroup g = new MachineGroup("site", "edge", delivery, List.of(), new Rollout(List.of(), Quantity.ONE, Optional.empty(),
+                Optional.empty(), Optional.empty(), java.time.Duration.ZERO, java.time.ZoneOffset.UTC, List.of(), false,
+                Rollout.DEFAULT_UPDATE_TIMEOUT, Rollout.FailurePolicy.DEFAULT), agent, new Origin("groups/site.yaml", 0));
+        return new FleetSpec(f.fleet(), f.streams(), f.images(), List.of(g));
+    }
+
+    /** The agent layer's lines, as docs/inputs-digest.md describes them. */
+    static String agentText(AgentLayer layer) {
+        StringBuilder b = new StringBuilder("layer 12:strata:agent\n");
+        for (AgentLayer.File f : layer.files()) {
+            b.append("file ").append(f.path().length()).append(':').append(f.path()).append(' ')
+                    .append(String.format("4:%04o", f.mode())).append(" 3:0:0 71:sha256:").append(InputsHasher.sha256(f.bytes()))
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
+    static String goldenEdgeText() throws IOException {
+        String doc = Files.readString(Path.of("docs/inputs-digest.md"), StandardCharsets.UTF_8);
+        String[] parts = doc.split("```");
+        for (int i = 1; i < parts.length; i += 2) {
+            String block = parts[i].substring(1);
+            if (block.startsWith("layout 15:strata-layout/1\nbase 71:")) return block;
+        }
+        throw new AssertionError("no canonical text of edge in docs/inputs-digest.md");
+    }
+
+    @Test
+    void aBootcGroupsImageEndsWithTheAgentLayerAndNothingElseInItsEncodingChanges() throws IOException {
+        InputsDigest d = digests(write(one, sources()), withGroup(MachineGroup.Delivery.BOOTC, Agent.DEFAULT), BASE).get("edge");
+
+        String text = goldenEdgeText() + agentText(AgentLayer.of(AgentLayer.Kind.BOOTC));
+        assertThat(d.digest()).isEqualTo("sha256:" + InputsHasher.sha256(text.getBytes(StandardCharsets.UTF_8)));
+        assertThat(d.layers()).extracting(InputsDigest.LayerDigest::name).containsExactly("config", "agent", "strata:agent");
+        assertThat(d.layers().get(2).entries()).containsKeys("/usr/libexec/strata/strata-agent",
+                "/usr/lib/systemd/system/strata-agent.timer", "/usr/lib/systemd/system/strata-agent-check.service",
+                "/etc/systemd/system/bootc-fetch-apply-updates.timer");
+    }
+
+    @Test
+    void aZincatiGroupGetsTheCheckOnlyAndAGroupThatOptsOutGetsNoAgent() throws IOException {
+        Path root = write(one, sources());
+        InputsDigest zincati = digests(root, withGroup(MachineGroup.Delivery.ZINCATI, Agent.DEFAULT), BASE).get("edge");
+        String text = goldenEdgeText() + agentText(AgentLayer.of(AgentLayer.Kind.ZINCATI));
+        assertThat(zincati.digest()).isEqualTo("sha256:" + InputsHasher.sha256(text.getBytes(StandardCharsets.UTF_8)));
+        assertThat(zincati.layers().get(2).entries()).containsKey("/usr/lib/systemd/system/strata-agent-check.service.d/10-zincati.conf")
+                .doesNotContainKey("/usr/lib/systemd/system/strata-agent.timer");
+
+        Agent off = new Agent(false, Agent.DEFAULT_CONNECTIVITY_TIMEOUT, List.of());
+        assertThat(digests(root, withGroup(MachineGroup.Delivery.BOOTC, off), BASE).get("edge").digest()).isEqualTo(EDGE_DIGEST);
+        assertThat(digests(root, withGroup(MachineGroup.Delivery.BOOTC, Agent.DEFAULT), BASE).get("edge-gpu").layers())
+                .as("an image no group runs gets no agent layer of its own").extracting(InputsDigest.LayerDigest::name)
+                .containsExactly("gpu");
+    }
+
+    @Test
+    void aChangedAgentFileChangesTheDigestButTheAgentsSettingsDoNot() throws IOException {
+        InputsHasher hasher = new InputsHasher(new FolderTree(write(one, sources())));
+        AgentLayer agent = AgentLayer.of(AgentLayer.Kind.BOOTC);
+        List<AgentLayer.File> files = new ArrayList<>(agent.files());
+        AgentLayer.File script = files.get(files.size() - 1);
+        byte[] changed = (new String(script.bytes(), StandardCharsets.UTF_8) + "# one more line\n").getBytes(StandardCharsets.UTF_8);
+        files.set(files.size() - 1, new AgentLayer.File(script.path(), script.mode(), changed));
+
+        InputsDigest before = hasher.encode(edge(), BASE, Optional.of(agent));
+        InputsDigest after = hasher.encode(edge(), BASE, Optional.of(new AgentLayer(AgentLayer.Kind.BOOTC, files)));
+        assertThat(after.digest()).isNotEqualTo(before.digest());
+        Map<String, String> was = new LinkedHashMap<>(before.layers().get(2).entries());
+        Map<String, String> now = new LinkedHashMap<>(after.layers().get(2).entries());
+        assertThat(now.remove("/usr/libexec/strata/strata-agent")).isNotEqualTo(was.remove("/usr/libexec/strata/strata-agent"));
+        assertThat(now).as("only the script's entry changed").isEqualTo(was);
+
+        Agent tuned = new Agent(true, java.time.Duration.ofMinutes(20), List.of(new Agent.Check(Agent.Check.Type.TCP, "10.0.0.1:53")));
+        Path root = one;
+        assertThat(digests(root, withGroup(MachineGroup.Delivery.BOOTC, tuned), BASE).get("edge").digest())
+                .as("timeout and checks reach hosts through strata serve, not the image")
+                .isEqualTo(digests(root, withGroup(MachineGroup.Delivery.BOOTC, Agent.DEFAULT), BASE).get("edge").digest());
     }
 
     // ---- the same inputs anywhere

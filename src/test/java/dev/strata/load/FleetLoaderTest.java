@@ -4,6 +4,7 @@ import dev.strata.diag.Diagnostic;
 import dev.strata.diag.Location;
 import dev.strata.diag.PropertyPath;
 import dev.strata.source.FolderTree;
+import dev.strata.spec.Agent;
 import dev.strata.spec.Image;
 import dev.strata.spec.Kind;
 import dev.strata.spec.Origin;
@@ -273,5 +274,39 @@ class FleetLoaderTest {
         assertThat(r.documents()).hasSize(3);
         assertThat(image.json().path("spec").path("from").path("stream").asText()).isEqualTo("fcos-stable");
         assertThat(image.keyAt(PropertyPath.of("spec", "from"))).isEqualTo(new Location("fleet/images/edge.yaml", 14, 3));
+    }
+
+    @Test
+    void bindsAGroupsAgentSettingsAndDefaultsThemWhenAbsent() throws IOException {
+        write("fleet.yaml", FLEET);
+        String group = """
+                apiVersion: strata.dev/v1alpha1
+                kind: MachineGroup
+                metadata: {name: %s}
+                spec:
+                  image: edge
+                  delivery: bootc
+                  machines: [{id: %s, name: %s-01}]
+                """;
+        write("groups/plain.yaml", group.formatted("plain", "5a38c7243b581f6fa33acc35d74b7264", "plain"));
+        write("groups/tuned.yaml", group.formatted("tuned", "ea4ef04dcebc699c43ddf7f50a9eefd9", "tuned") + """
+                  agent:
+                    connectivityTimeout: 20m
+                    checks:
+                      - {http: "https://gw.example.internal/healthz"}
+                      - {tcp: "[fd00::1]:53"}
+                """);
+        write("groups/off.yaml", group.formatted("off", "71ec6f0c5732ce1d2babc6247b03d36d", "off") + "  agent: {enabled: false}\n");
+
+        LoadResult r = load();
+
+        assertThat(r.diagnostics()).isEmpty();
+        java.util.Map<String, Agent> agents = new java.util.HashMap<>();
+        r.groups().forEach(g -> agents.put(g.name(), g.agent()));
+        assertThat(agents.get("plain")).isEqualTo(Agent.DEFAULT);
+        assertThat(agents.get("tuned")).isEqualTo(new Agent(true, java.time.Duration.ofMinutes(20), java.util.List.of(
+                new Agent.Check(Agent.Check.Type.HTTP, "https://gw.example.internal/healthz"),
+                new Agent.Check(Agent.Check.Type.TCP, "[fd00::1]:53"))));
+        assertThat(agents.get("off").enabled()).isFalse();
     }
 }

@@ -2,12 +2,16 @@ package dev.strata.plan;
 
 import dev.strata.inputs.InputsHasher;
 import dev.strata.source.FolderTree;
+import dev.strata.spec.Agent;
 import dev.strata.spec.Fleet;
 import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Image;
 import dev.strata.spec.ImageSource;
 import dev.strata.spec.Layer;
+import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Origin;
+import dev.strata.spec.Quantity;
+import dev.strata.spec.Rollout;
 import dev.strata.spec.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +130,26 @@ class BuildPlannerTest {
         Action.BuildImage b = build(plan(fleet(after), os(OLD_BASE, "43.1"), fleet(before), os(OLD_BASE, "43.1")).get(0));
         assertThat(b.reason()).isEqualTo("layer console added; layer monitoring removed");
         assertThat(b.changed()).containsExactly("/etc/issue");
+    }
+
+    private static FleetSpec withGroup(FleetSpec f, boolean agent) {
+        MachineGroup g = new MachineGroup("dc-east", "dc", MachineGroup.Delivery.BOOTC, List.of(),
+                new Rollout(List.of(), Quantity.ONE, Optional.empty(), Optional.empty(), Optional.empty(), java.time.Duration.ZERO,
+                        java.time.ZoneOffset.UTC, List.of(), false, Rollout.DEFAULT_UPDATE_TIMEOUT, Rollout.FailurePolicy.DEFAULT),
+                new Agent(agent, Agent.DEFAULT_CONNECTIVITY_TIMEOUT, List.of()), new Origin("groups/dc-east.yaml", 0));
+        return new FleetSpec(f.fleet(), f.streams(), f.images(), List.of(g));
+    }
+
+    @Test
+    void theHostAgentsLayerIsNamedLikeAnyOtherWhenAGroupTakesItOrOptsOut() throws IOException {
+        FleetSpec plain = fleet(dc("server ntp1\n"));
+        Action.BuildImage added = build(plan(withGroup(plain, true), os(OLD_BASE, "43.1"), plain, os(OLD_BASE, "43.1")).get(0));
+        assertThat(added.reason()).isEqualTo("layer strata:agent added");
+        assertThat(added.changed()).contains("/usr/libexec/strata/strata-agent", "/usr/lib/systemd/system/strata-agent.timer");
+
+        Action.BuildImage removed = build(plan(withGroup(plain, false), os(OLD_BASE, "43.1"), withGroup(plain, true),
+                os(OLD_BASE, "43.1")).get(0));
+        assertThat(removed.reason()).isEqualTo("layer strata:agent removed");
     }
 
     @Test

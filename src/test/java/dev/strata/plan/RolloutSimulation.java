@@ -311,7 +311,7 @@ final class RolloutSimulation {
         if (r.approved().filter(EVERY_TARGET::equals).isPresent()) {
             Rollout approved = new Rollout(r.waves(), r.maxUnavailable(), r.disruptionBudget(), r.holdAfter(),
                     Optional.of(target()), r.bakeTime(), r.timeZone(), r.windows(), r.paused(), r.updateTimeout(), r.failurePolicy());
-            g = new MachineGroup(g.name(), g.image(), g.delivery(), g.machines(), approved, g.origin());
+            g = new MachineGroup(g.name(), g.image(), g.delivery(), g.machines(), approved, g.agent(), g.origin());
         }
         return Fleets.desired(inputs, g);
     }

@@ -137,7 +137,7 @@ class PlanMarkdownTest {
     @Test
     void saysWhichIsTheImageAndWhichTheGroupWhenTheyShareAName() {
         MachineGroup dc = HEAD.fleet().groups().get(0);
-        MachineGroup named = new MachineGroup("dc-bonded", dc.image(), dc.delivery(), dc.machines(), dc.rollout(), dc.origin());
+        MachineGroup named = new MachineGroup("dc-bonded", dc.image(), dc.delivery(), dc.machines(), dc.rollout(), dc.agent(), dc.origin());
         FleetSpec fleet = new FleetSpec(HEAD.fleet().fleet(), HEAD.fleet().streams(), HEAD.fleet().images(), List.of(named));
         Plan plan = new Plan(Plan.FORMAT_VERSION, "head", NOW, "sha256:" + "f".repeat(64), List.of(
                 new Action.NoOp("dc-bonded", "up to date: sha256:111111111111 built from 0123456"),
