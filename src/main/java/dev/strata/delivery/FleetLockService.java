@@ -1,5 +1,6 @@
 package dev.strata.delivery;
 
+import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Windows;
 import dev.strata.spec.Rollout;
@@ -13,7 +14,7 @@ import java.util.Optional;
 
 /**
  * FleetLock on the state store. pre-reboot grants a slot only to a machine the plan released for an
- * update, inside its group's windows, while the group's {@code maxUnavailable} and the machine's
+ * update, in a group that is not paused or halted, inside its group's windows, while the group's {@code maxUnavailable} and the machine's
  * disruption-budget bucket have room; it is recursive. Every decision and grant runs in the single
  * writer's transaction, so concurrent requests are decided one after the other against the holders
  * committed or granted before them, and a grant is on disk before its 200.
@@ -78,6 +79,8 @@ final class FleetLockService implements FleetLock {
         if (tx.fleetLockHolder(id).isPresent()) return Reply.ok(); // recursive
         Instant now = core.clock.instant();
         FleetIndex.Group g = m.group();
+        Optional<String> stopped = stopped(tx, g);
+        if (stopped.isPresent()) return Reply.error(409, Kinds.PAUSED, stopped.get());
         MachineState s = tx.machine(id).orElse(MachineState.unknown(id));
         if (s.releasedDigest().isEmpty()) {
             return Reply.error(409, Kinds.NOT_RELEASED, "the plan has not released machine " + id + " for an update");
@@ -108,6 +111,19 @@ final class FleetLockService implements FleetLock {
         }
         tx.grantFleetLock(FleetLockHolder.granted(g.name(), id, now));
         return Reply.ok();
+    }
+
+    /** Why a group gives no new slots: paused in its spec or by an operator, or halted by its failure policy. */
+    private static Optional<String> stopped(StateTransaction tx, FleetIndex.Group g) {
+        if (g.rollout().paused()) return Optional.of("group " + g.name() + " is paused in its spec (paused: true)");
+        Optional<GroupState> state = tx.group(g.name());
+        if (state.filter(GroupState::pausedByOperator).isPresent()) {
+            return Optional.of("group " + g.name() + " is paused by an operator ('strata rollout resume " + g.name() + "' resumes it)");
+        }
+        if (state.filter(x -> x.status() == GroupState.Status.HALTED).isPresent()) {
+            return Optional.of("group " + g.name() + " is halted by its failure policy; a person must look");
+        }
+        return Optional.empty();
     }
 
     /** Marks the group's holders that overstayed the update timeout as failed; they keep their slots. */

@@ -10,6 +10,7 @@ final class Kinds {
     static final String NOT_RELEASED = "not_released";
     static final String OUTSIDE_WINDOW = "outside_window";
     static final String SLOTS_FULL = "slots_full";
+    static final String PAUSED = "paused";
     static final String BODY_TOO_LARGE = "body_too_large";
     static final String INTERNAL_ERROR = "internal_error";
     static final String NOT_READY = "not_ready";

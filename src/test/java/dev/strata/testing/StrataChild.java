@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code strata ARGS} in a JVM of its own on the test class path, as a user's shell would, and waits for it. */
+/**
+ * Runs {@code strata ARGS} in a JVM of its own on the test class path, as a user's shell would, and waits for it;
+ * or starts any main class there and leaves it running ({@link #spawn}), for tests that kill it.
+ */
 public final class StrataChild {
     private StrataChild() {
     }
@@ -44,6 +47,83 @@ public final class StrataChild {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts {@code main} in a JVM of its own on the test class path and returns at once; its output lines are
+     * collected as they come, and stderr goes to the test's stderr.
+     */
+    public static Running spawn(Class<?> main, List<String> properties, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(properties);
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return new Running(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /** A child JVM that is still running: what it printed so far, and SIGKILL. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread reader;
+
+        private Running(Process process) {
+            this.process = process;
+            this.reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) lines.add(line);
+                } catch (IOException e) {
+                    // The process died mid-line: what was read is what it said.
+                }
+            }, "child-stdout-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        public List<String> lines() {
+            return List.copyOf(lines);
+        }
+
+        /** Waits until {@code wanted} lines match; fails when the process ends first or the time runs out. */
+        public void awaitLines(java.util.function.Predicate<String> wanted, int count, Duration timeout)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (lines.stream().filter(wanted).count() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("child " + pid() + " did not print " + count + " expected lines in " + timeout
+                            + "; it printed " + lines.size() + " lines, the last: " + tail());
+                }
+                if (!process.isAlive() && !reader.isAlive()) {
+                    throw new AssertionError("child " + pid() + " exited with " + process.exitValue()
+                            + " before printing the expected lines; the last it printed: " + tail());
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        /** SIGKILL, then waits until it is gone and everything it printed is read. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            reader.join(60_000);
+        }
+
+        private List<String> tail() {
+            List<String> all = lines();
+            return all.subList(Math.max(0, all.size() - 5), all.size());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) kill();
         }
     }
 }
