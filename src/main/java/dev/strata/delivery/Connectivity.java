@@ -1,5 +1,6 @@
 package dev.strata.delivery;
 
+import dev.strata.spec.Agent;
 import dev.strata.spec.MachineGroup;
 
 import java.util.List;
@@ -16,12 +17,17 @@ public record Connectivity(int timeoutSeconds, List<Check> checks) {
         checks = List.copyOf(checks);
     }
 
-    /** One extra check: {@code type} {@code http} (a URL that answers below 400) or {@code tcp} (host:port accepts). */
+    /**
+     * One extra check, written in the target as {@code {"<type>": "<target>"}}: {@code http} (a URL that answers
+     * below 400) or {@code tcp} (host:port that accepts a connection).
+     */
     public record Check(String type, String target) {
     }
 
-    /** A group's settings. Groups have no agent settings in their spec yet, so every group gets the defaults. */
+    /** A group's settings: its spec's {@code agent.connectivityTimeout} in whole seconds, and its checks in spec order. */
     static Connectivity of(MachineGroup group) {
-        return DEFAULT;
+        Agent a = group.agent();
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, a.connectivityTimeout().toSeconds()));
+        return new Connectivity(seconds, a.checks().stream().map(c -> new Check(c.type().value(), c.target())).toList());
     }
 }

@@ -149,7 +149,7 @@ final class MachineService implements MachineEndpoints {
         Connectivity conn = m.group().connectivity();
         c.put("timeoutSeconds", conn.timeoutSeconds());
         ArrayNode checks = c.putArray("checks");
-        for (Connectivity.Check check : conn.checks()) checks.addObject().put("type", check.type()).put("target", check.target());
+        for (Connectivity.Check check : conn.checks()) checks.addObject().put(check.type(), check.target());
         return o.toString();
     }
 }

@@ -1,6 +1,5 @@
 package dev.strata.state;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,13 +24,13 @@ final class Sql {
         T map(ResultSet r) throws SQLException;
     }
 
-    private final Connection connection;
+    private final StatementCache statements;
     private final String location;
     private final boolean writable;
     private boolean open = true;
 
-    Sql(Connection connection, String location, boolean writable) {
-        this.connection = connection;
+    Sql(StatementCache statements, String location, boolean writable) {
+        this.statements = statements;
         this.location = location;
         this.writable = writable;
     }
@@ -46,13 +45,15 @@ final class Sql {
 
     <T> List<T> query(String sql, Row<T> row, Object... params) {
         requireOpen();
-        try (PreparedStatement s = prepare(sql, params); ResultSet r = s.executeQuery()) {
+        // Closing the result set resets the cached statement, which ends its read.
+        try (ResultSet r = prepare(sql, params).executeQuery()) {
             List<T> out = new ArrayList<>();
             while (r.next()) {
                 out.add(row.map(r));
             }
             return out;
         } catch (SQLException e) {
+            statements.discard(sql);
             throw failure(e);
         }
     }
@@ -60,9 +61,10 @@ final class Sql {
     /** Runs an INSERT, UPDATE or DELETE; returns the number of rows changed. */
     int update(String sql, Object... params) {
         requireWritable();
-        try (PreparedStatement s = prepare(sql, params)) {
-            return s.executeUpdate();
+        try {
+            return prepare(sql, params).executeUpdate();
         } catch (SQLException e) {
+            statements.discard(sql);
             throw failure(e);
         }
     }
@@ -81,16 +83,11 @@ final class Sql {
     }
 
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {
-        PreparedStatement s = connection.prepareStatement(sql);
-        try {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            return s;
-        } catch (SQLException e) {
-            s.close();
-            throw e;
+        PreparedStatement s = statements.get(sql);
+        for (int i = 0; i < params.length; i++) {
+            s.setObject(i + 1, params[i]);
         }
+        return s;
     }
 
     private StateStoreException failure(SQLException e) {

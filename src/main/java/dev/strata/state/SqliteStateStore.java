@@ -45,6 +45,7 @@ public final class SqliteStateStore implements StateStore {
 
     private final Path file;
     private final Connection connection;
+    private final StatementCache statements;
     private final int schemaVersion;
     /** One transaction at a time on the one connection. */
     private final ReentrantLock guard = new ReentrantLock();
@@ -54,6 +55,7 @@ public final class SqliteStateStore implements StateStore {
     private SqliteStateStore(Path file, Connection connection, int schemaVersion) {
         this.file = file;
         this.connection = connection;
+        this.statements = new StatementCache(connection);
         this.schemaVersion = schemaVersion;
     }
 
@@ -122,7 +124,7 @@ public final class SqliteStateStore implements StateStore {
             if (closed) {
                 throw new IllegalStateException("state store " + file + " is closed");
             }
-            Sql sql = new Sql(connection, file.toString(), write);
+            Sql sql = new Sql(statements, file.toString(), write);
             begin(write);
             try {
                 T result = work.apply(sql);
@@ -285,6 +287,7 @@ public final class SqliteStateStore implements StateStore {
                 return;
             }
             closed = true;
+            statements.closeAll();
             connection.close();
         } catch (SQLException e) {
             throw new StateStoreException("closing state database " + file + ": " + e.getMessage(), e);

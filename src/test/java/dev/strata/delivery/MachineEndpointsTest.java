@@ -144,6 +144,17 @@ class MachineEndpointsTest {
     }
 
     @Test
+    void connectivityComesFromTheGroupsAgentSettings() throws Exception {
+        MachineGroup withChecks = TestFleet.group("dc-east").agent(new dev.strata.spec.Agent(true, Duration.ofSeconds(90), List.of(
+                new dev.strata.spec.Agent.Check(dev.strata.spec.Agent.Check.Type.HTTP, "https://gw.example.internal/healthz"),
+                new dev.strata.spec.Agent.Check(dev.strata.spec.Agent.Check.Type.TCP, "10.0.0.1:53")))).build();
+        start(TestFleet.view(withChecks));
+        assertThat(JSON.readTree(endpoints.target(m.id(), Optional.of(token)).json()).get("connectivity").toString())
+                .isEqualTo("{\"timeoutSeconds\":90,\"checks\":[{\"http\":\"https://gw.example.internal/healthz\"},"
+                        + "{\"tcp\":\"10.0.0.1:53\"}]}");
+    }
+
+    @Test
     void theRunsRegistryOverrideNamesTheRepositoryAndNoRegistryMeansNoTarget() throws Exception {
         start(DesiredView.of("c0ffee", TestFleet.fleet(Optional.of("registry.test/fleet"), group), Optional.of("127.0.0.1:5000/mine/")));
         TestFleet.release(store, m, NEW, T);

@@ -78,6 +78,7 @@ final class TestFleet {
         private ZoneId zone = ZoneId.of("UTC");
         private Duration updateTimeout = Rollout.DEFAULT_UPDATE_TIMEOUT;
         private MachineGroup.Delivery delivery = MachineGroup.Delivery.BOOTC;
+        private dev.strata.spec.Agent agent = dev.strata.spec.Agent.DEFAULT;
 
         private Group(String name) {
             this.name = name;
@@ -116,6 +117,11 @@ final class TestFleet {
             return this;
         }
 
+        Group agent(dev.strata.spec.Agent a) {
+            agent = a;
+            return this;
+        }
+
         Group zincati() {
             delivery = MachineGroup.Delivery.ZINCATI;
             return this;
@@ -125,7 +131,7 @@ final class TestFleet {
             Rollout r = new Rollout(List.of(new Wave("all", List.of(), Map.of(), OptionalInt.of(100), 100)), maxUnavailable,
                     budget, Optional.empty(), Optional.empty(), Duration.ZERO, zone, windows, false, updateTimeout,
                     Rollout.FailurePolicy.DEFAULT);
-            return new MachineGroup(name, "app", delivery, machines, r, new Origin("groups/" + name + ".yaml", 0));
+            return new MachineGroup(name, "app", delivery, machines, r, agent, new Origin("groups/" + name + ".yaml", 0));
         }
     }
 
