@@ -48,7 +48,7 @@ final class PrometheusText {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return Double.toString(v);
+        return java.math.BigDecimal.valueOf(v).toPlainString();
     }
 
     @Override

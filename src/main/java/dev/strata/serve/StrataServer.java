@@ -107,6 +107,11 @@ public final class StrataServer implements AutoCloseable {
         return URI.create((config.tls().isPresent() ? "https" : "http") + "://" + host + ":" + a.getPort() + config.prefix().path());
     }
 
+    /** Requests being handled now (not those answered 503 while stopping). */
+    int inFlight() {
+        return router.inFlight();
+    }
+
     /**
      * Graceful stop: new requests get 503 while those in flight finish (up to the grace period), the
      * listener closes, and a running reconcile is waited for. Safe to call more than once and from

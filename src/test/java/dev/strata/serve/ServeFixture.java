@@ -49,6 +49,7 @@ final class ServeFixture implements AutoCloseable {
     final Delivery delivery;
     final StrataServer server;
     final MovableClock clock;
+    /** What the server told its operator: internal errors and abandoned requests. */
     final List<String> internalErrors;
     final HttpClient http;
 
@@ -90,7 +91,17 @@ final class ServeFixture implements AutoCloseable {
         List<String> errors = new CopyOnWriteArrayList<>();
         Services services = Services.of(delivery, store::runLockHolder, loop, webhook);
         StrataServer server = StrataServer.start(config.apply(StrataServer.Config.plain(loopback())), services,
-                (route, e) -> errors.add(route + ": " + e));
+                new ServeListener() {
+                    @Override
+                    public void internalError(String route, Exception e) {
+                        errors.add(route + ": " + e);
+                    }
+
+                    @Override
+                    public void abandoned(int requests) {
+                        errors.add("abandoned " + requests);
+                    }
+                });
         ServeFixture f = new ServeFixture(store, delivery, server, clock,
                 client.version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build(), errors);
         return f;
