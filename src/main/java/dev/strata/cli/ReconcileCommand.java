@@ -60,7 +60,7 @@ final class ReconcileCommand implements Callable<Integer> {
                 .orElseThrow(() -> new UserError("--wait: '" + wait + "' is not a duration such as 30s or 5m", ExitCodes.USAGE));
         Instant now = asOf.orElseGet(clock::instant);
         ReconcileResult result;
-        try (FleetSource source = repo.open(); StateStore store = repo.openState()) {
+        try (FleetSource source = repo.openForReconcile(); StateStore store = repo.openState()) {
             Reconciler reconciler = new Reconciler(source, store, Streams.forRun(repo),
                     (rev, fleet) -> Builders.forRun(repo, rev, fleet, store, err),
                     new Reconciler.Settings(ref, waitFor, "strata reconcile",

@@ -35,8 +35,9 @@ import java.util.TreeMap;
  * and machine reports move without a commit. Specs that do not validate at a new commit leave the last
  * good revision {@link #inForce() in force}.
  *
- * <p>The first run reads the repository as it was opened (opening a remote fetched it); every later run
- * fetches first. Runs of one reconciler never overlap.
+ * <p>Every run fetches a remote first, under the run lock, so two strata runs never fetch into the same
+ * cached clone at once (open the source with {@code GitSource.openWithoutFetching}). Runs of one
+ * reconciler never overlap.
  */
 public final class Reconciler {
     /**
@@ -57,7 +58,6 @@ public final class Reconciler {
     private final BuildExecutor.Factory builders;
     private final Settings settings;
 
-    private boolean fetchBeforeRead;
     /** The last commit read, valid or not, so a run at the same commit reads nothing again. */
     private Optional<Revision> lastRead = Optional.empty();
     /** The desired state of the revision in force, and the stream digests its inputs were computed on. */
@@ -120,14 +120,11 @@ public final class Reconciler {
         }
 
         ReconcileResult go(Applier.Listener listener) {
-            if (fetchBeforeRead) {
-                try {
-                    source.git().fetch();
-                } catch (SourceException e) {
-                    return failed(ReconcileResult.Stage.FETCH, e.getMessage(), Optional.empty());
-                }
+            try {
+                source.git().fetch();
+            } catch (SourceException e) {
+                return failed(ReconcileResult.Stage.FETCH, e.getMessage(), Optional.empty());
             }
-            fetchBeforeRead = true;
             Revision rev;
             try {
                 rev = read();

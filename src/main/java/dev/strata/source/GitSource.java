@@ -106,6 +106,19 @@ public final class GitSource implements AutoCloseable {
 
     /** Opens a local repository, or clones or fetches a remote one. */
     public static GitSource open(String repo, Options options) throws SourceException {
+        return open(repo, options, true);
+    }
+
+    /**
+     * Opens a remote's cached clone as it is (cloning it when there is none), for a caller that calls
+     * {@link #fetch()} itself, later, under its own lock: a reconciler fetches under the run lock, so it
+     * never fetches into the cache while another strata run does.
+     */
+    public static GitSource openWithoutFetching(String repo, Options options) throws SourceException {
+        return open(repo, options, false);
+    }
+
+    private static GitSource open(String repo, Options options, boolean fetchExisting) throws SourceException {
         RepoAddress address = RepoAddress.parse(repo, Path.of(""));
         if (address instanceof RepoAddress.Local local) {
             return new GitSource(openLocal(local.path()), address, options, null);
@@ -116,7 +129,7 @@ public final class GitSource implements AutoCloseable {
                 GitCredentials.forRemote(remote, options.env(), options.home()), ssh, options.timeout(),
                 GitCredentials.secrets(remote, options.env()));
         try {
-            Repository cached = RemoteCache.open(remote, options.resolvedCacheDir(), options.fetch(), transport);
+            Repository cached = RemoteCache.open(remote, options.resolvedCacheDir(), options.fetch(), fetchExisting, transport);
             return new GitSource(cached, address, options, transport);
         } catch (SourceException e) {
             if (ssh != null) ssh.close();

@@ -235,10 +235,10 @@ final class SqliteAccess implements StateTransaction {
         sql.update("DELETE FROM machines WHERE id = ?", id);
     }
 
+    /** By position in MACHINE_COLUMNS: a snapshot reads every machine, and a lookup by name per column adds up. */
     private static MachineState machine(ResultSet r) throws SQLException {
-        return new MachineState(r.getString("id"), text(r, "booted"), optionalTime(r, "booted_since"),
-                text(r, "staged"), text(r, "released_digest"), optionalTime(r, "released_at"), text(r, "failure"),
-                optionalTime(r, "last_report"));
+        return new MachineState(r.getString(1), text(r, 2), optionalTime(r, 3), text(r, 4), text(r, 5), optionalTime(r, 6),
+                text(r, 7), optionalTime(r, 8));
     }
 
     // Streams

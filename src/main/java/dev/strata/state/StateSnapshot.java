@@ -52,7 +52,13 @@ public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> g
         return new Observed(resolvedStreams, builds, previousInputs, groups, machines);
     }
 
+    /** Sorted by key; a map that iterates in key order already (as the store reads it) is copied in one pass. */
     private static <V> Map<String, V> sorted(Map<String, V> map) {
-        return Collections.unmodifiableMap(new TreeMap<>(map));
+        String last = null;
+        for (String k : map.keySet()) {
+            if (last != null && last.compareTo(k) >= 0) return Collections.unmodifiableMap(new TreeMap<>(map));
+            last = k;
+        }
+        return Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
     }
 }

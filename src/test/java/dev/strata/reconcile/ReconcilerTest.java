@@ -216,6 +216,31 @@ class ReconcilerTest {
         assertThat(store.builds()).as("a failed build records nothing").isEmpty();
     }
 
+    @Test
+    void aRemoteIsFetchedOnEveryRunAndAnUnreachableOneIsAFetchFailure() throws Exception {
+        String first = commitFleet("server ntp1 iburst");
+        GitSource.Options options = GitSource.Options.defaults().withCacheDir(tmp.resolve("cache"));
+        String url = tmp.resolve("repo").toUri().toString();
+        FleetSource remote = new FleetSource(GitSource.openWithoutFetching(url, options), "", false);
+        open.add(remote);
+        StateStore store = store();
+        Reconciler reconciler = new Reconciler(remote, store, streams(), builders(store, Optional.empty()), Reconciler.Settings.defaults());
+        assertThat(((ReconcileResult.Reconciled) reconciler.reconcile(T0)).revision()).isEqualTo(first);
+
+        String second = commitFleet("server ntp2 iburst");
+        assertThat(((ReconcileResult.Reconciled) reconciler.reconcile(T0.plusSeconds(60))).revision()).isEqualTo(second);
+
+        git.close();
+        git = null;
+        org.eclipse.jgit.util.FileUtils.delete(tmp.resolve("repo").toFile(), org.eclipse.jgit.util.FileUtils.RECURSIVE);
+        var unreachable = reconciler.reconcile(T0.plusSeconds(120));
+        assertThat(unreachable).isInstanceOfSatisfying(ReconcileResult.Failed.class, f -> {
+            assertThat(f.stage()).isEqualTo(ReconcileResult.Stage.FETCH);
+            assertThat(f.message()).contains("cannot fetch");
+        });
+        assertThat(reconciler.inForce().orElseThrow().revision()).as("the last good revision stays in force").isEqualTo(second);
+    }
+
     // --- the world: a repository, a state file, streams and builds through the test registry
 
     private String commitFleet(String chrony) throws Exception {
