@@ -34,6 +34,11 @@ final class Scenario implements AutoCloseable {
     /** Seeds differ per scenario; -Dstrata.e2e.seed=N runs every scenario with N instead. */
     static final String SEED_PROPERTY = "strata.e2e.seed";
 
+    static {
+        // TEMPORARY until the graph branch's TCP_NODELAY fix in StrataServer lands.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     final ExampleRepo repo;
     final Path state;
     final Sim sim;

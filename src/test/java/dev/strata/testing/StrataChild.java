@@ -126,22 +126,22 @@ public final class StrataChild {
      * Starts {@code main} in a JVM of its own on the test class path and returns at once; its output lines are
      * collected as they come, and stderr goes to the test's stderr.
      */
-    public static Running spawn(Class<?> main, List<String> properties, String... args) throws IOException {
+    public static Spawned spawn(Class<?> main, List<String> properties, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(properties);
         command.add(main.getName());
         command.addAll(List.of(args));
-        return new Running(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        return new Spawned(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
     /** A child JVM that is still running: what it printed so far, and SIGKILL. */
-    public static final class Running implements AutoCloseable {
+    public static final class Spawned implements AutoCloseable {
         private final Process process;
         private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Thread reader;
 
-        private Running(Process process) {
+        private Spawned(Process process) {
             this.process = process;
             this.reader = new Thread(() -> {
                 try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
