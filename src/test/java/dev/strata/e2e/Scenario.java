@@ -60,19 +60,23 @@ final class Scenario implements AutoCloseable {
     /** Starts serve at {@code start}, enrols and boots the hosts, and runs ten quiet minutes with reconcile ticks. */
     static Scenario start(Path tmp, TestRegistry registry, String baseDigest, Instant start, long defaultSeed,
                           java.util.function.UnaryOperator<ExampleRepo> firstCommit) throws Exception {
+        long t0 = System.nanoTime();
         ExampleRepo repo = ExampleRepo.create(tmp.resolve("repo"), registry, baseDigest, firstCommit);
         Path state = tmp.resolve("state.db");
         SimClock clock = new SimClock(start);
         long seed = Long.getLong(SEED_PROPERTY, defaultSeed);
         Sim sim = new Sim(clock, seed, group(repo), new Sim.Limits(2, 1), repo.dir, state);
+        sim.windows(NIGHTS);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         sim.serve = InProcessServe.start(repo.dir, state, Files.createDirectories(tmp.resolve("work")), clock, http, sim.log());
         Scenario s = new Scenario(repo, state, sim, registry, http, built(sim, "dc-bonded", Optional.empty()).reference());
+        System.out.println("TIMING serve started after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         sim.provision(s.v1Reference, registry.host(), http, Files.createDirectories(tmp.resolve("env")));
-        sim.runTo(start.plus(Duration.ofMinutes(2)));
+        System.out.println("TIMING provisioned after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        sim.runTo(start.plus(Duration.ofMinutes(1)));
         sim.startTicking();
-        sim.runTo(start.plus(Duration.ofMinutes(10)));
+        sim.runTo(start.plus(Duration.ofMinutes(6)));
         return s;
     }
 
@@ -91,12 +95,35 @@ final class Scenario implements AutoCloseable {
         return builds.get(0);
     }
 
-    /** Commits, reconciles at once (as the push webhook does), and returns the digest the commit built for dc-bonded. */
-    String commitAndBuild(String message) throws Exception {
+    /** A commit and the digest of dc-bonded it built. */
+    record Commit(String id, String digest) {
+    }
+
+    /** Commits, reconciles at once (as the push webhook does), and returns the commit with dc-bonded's new digest. */
+    Commit commitAndBuild(String message) throws Exception {
+        String commit = commitAndReconcile(message);
+        return new Commit(commit, built(sim, "dc-bonded", Optional.of(commit)).imageDigest());
+    }
+
+    /** Commits and reconciles at once, as the push webhook does; returns the commit id. */
+    String commitAndReconcile(String message) throws Exception {
         String commit = repo.commit(message);
         sim.line("git", "commit " + commit.substring(0, 12) + ": " + message);
         sim.reconcileNow();
-        return built(sim, "dc-bonded", Optional.of(commit)).imageDigest();
+        return commit;
+    }
+
+    /** {@code day} November 2026 at {@code hour:minute} in Berlin. */
+    static Instant berlin(int day, int hour, int minute) {
+        return ZonedDateTime.of(2026, 11, day, hour, minute, 0, 0, BERLIN).toInstant();
+    }
+
+    /** One group of {@code strata status --format json}. */
+    com.fasterxml.jackson.databind.JsonNode groupStatus() throws Exception {
+        for (com.fasterxml.jackson.databind.JsonNode g : status().path("groups")) {
+            if (g.path("group").asText().equals(GROUP)) return g;
+        }
+        throw new AssertionError("strata status shows no group " + GROUP);
     }
 
     /** The history of the group, oldest first. */
@@ -105,6 +132,23 @@ final class Scenario implements AutoCloseable {
         java.util.Collections.reverse(entries);
         return entries;
     }
+
+    /** dc-east's windows, worked out here rather than with Strata's window code. */
+    static final Sim.Windows NIGHTS = new Sim.Windows() {
+        @Override
+        public boolean open(Instant t) {
+            return insideNightWindow(t);
+        }
+
+        @Override
+        public Instant nextOpening(Instant t) {
+            ZonedDateTime z = t.atZone(BERLIN).toLocalDate().atTime(1, 0).atZone(BERLIN);
+            while (!z.toInstant().isAfter(t) || z.getDayOfWeek() == DayOfWeek.SATURDAY || z.getDayOfWeek() == DayOfWeek.SUNDAY) {
+                z = z.plusDays(1);
+            }
+            return z.toInstant();
+        }
+    };
 
     /** Independent of Strata's own window code: Monday to Friday, 01:00 to 05:00 in Berlin. */
     static boolean insideNightWindow(Instant t) {

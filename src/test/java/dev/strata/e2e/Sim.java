@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The simulated world: a clock, simulated hosts and {@code strata serve}, driven by one queue of events in
- * simulated time (host timers, boots, checks, and a reconcile every {@link #tickEvery}). Events run one at a
+ * simulated time (host timers, boots, checks, and a reconcile every {@link #TICK}). Events run one at a
  * time, in time order, on the test's thread, so a run is the same for the same seed. After every event the
  * invariants are checked against what the state file and the hosts say at that moment: no more FleetLock
  * holders, and no more machines off the digest they were released for, than maxUnavailable allows in the
@@ -47,6 +47,14 @@ final class Sim implements AutoCloseable {
 
     /** A FleetLock slot a host was granted: when, and the digest it rebooted into. */
     record Grant(Instant at, String host, String rack, String digest) {
+    }
+
+    /** A pre-reboot refused: the {@code kind} and {@code value} of the error. */
+    record Refusal(Instant at, String host, String kind, String value) {
+    }
+
+    /** A host up on a new deployment that passed its check, reported and gave its slot back. */
+    record Arrival(Instant at, String host, String digest) {
     }
 
     private record Event(Instant at, long seq, String who, String what, Runnable action) {
@@ -67,9 +75,37 @@ final class Sim implements AutoCloseable {
     private final Path state;
     private final List<String> lines = new ArrayList<>();
     final List<Grant> grants = new ArrayList<>();
+    final List<Arrival> arrivals = new ArrayList<>();
+    final List<Refusal> refusals = new ArrayList<>();
     final List<String> reconciles = new ArrayList<>();
     Serve serve;
-    Duration tickEvery = Duration.ofMinutes(5);
+    /** When a window is open (or something is under way): serve's and the agent's own cadence. */
+    static final Duration TICK = Duration.ofMinutes(5);
+    static final Duration TIMER = Duration.ofMinutes(5);
+    static final Duration TIMER_SPREAD = Duration.ofMinutes(2);
+    /** Outside the windows with every host up, time goes faster: nothing may happen then. */
+    static final Duration QUIET_STEP = Duration.ofHours(1);
+
+    /** The group's maintenance windows, as the test reads them from the spec (not through Strata's code). */
+    interface Windows {
+        Windows ALWAYS = new Windows() {
+            @Override
+            public boolean open(Instant t) {
+                return true;
+            }
+
+            @Override
+            public Instant nextOpening(Instant t) {
+                return t;
+            }
+        };
+
+        boolean open(Instant t);
+
+        Instant nextOpening(Instant t);
+    }
+
+    private Windows windows = Windows.ALWAYS;
     private boolean ticking;
     private int maxHolders;
     private int maxDown;
@@ -136,7 +172,29 @@ final class Sim implements AutoCloseable {
         writtenOff.add(h.name);
     }
 
-    /** Starts the reconcile ticks: the first one now, then every {@link #tickEvery}. */
+    /**
+     * The group's windows, as the test reads them from the spec: outside them, while every host is up, host
+     * timers and reconciles run every {@link #QUIET_STEP} instead of every five minutes, to keep the
+     * simulation short. The invariants are checked after each of those events all the same.
+     */
+    void windows(Windows w) {
+        windows = w;
+    }
+
+    /** How long the next step may be: five minutes, or while quiet up to an hour, but never past a window's opening. */
+    private Duration cadence() {
+        if (windows.open(now()) || hosts.values().stream().anyMatch(SimHost::down)) return TICK;
+        Duration untilOpen = Duration.between(now(), windows.nextOpening(now()));
+        if (untilOpen.compareTo(QUIET_STEP) >= 0) return QUIET_STEP;
+        return untilOpen.compareTo(TICK) > 0 ? untilOpen : TICK;
+    }
+
+    /** When a host's timer fires next: the agent's 5 minutes plus up to 2 at random (longer while quiet). */
+    Duration timerDelay() {
+        return cadence().plusMillis(random.nextLong(TIMER_SPREAD.toMillis() + 1));
+    }
+
+    /** Starts the reconcile ticks: the first one now, then every {@link #TICK} (or {@link #QUIET_STEP}). */
     void startTicking() {
         if (ticking) return;
         ticking = true;
@@ -144,7 +202,7 @@ final class Sim implements AutoCloseable {
     }
 
     private void tick() {
-        at(now().plus(tickEvery), "serve", "reconcile", this::tick);
+        at(now().plus(cadence()), "serve", "reconcile", this::tick);
         if (serve == null) return;
         try {
             String outcome = serve.reconcile();
@@ -203,7 +261,11 @@ final class Sim implements AutoCloseable {
         } catch (AssertionError failure) {
             throw new AssertionError(failure.getMessage() + "\n(seed " + seed + ")" + tail(), failure);
         }
+        long t1 = System.nanoTime();
         checkInvariants(e.who() + " " + e.what());
+        long[] t = timing.computeIfAbsent("invariants", k -> new long[2]);
+        t[0]++;
+        t[1] += System.nanoTime() - t1;
     }
 
     /** The invariants, as the state file and the hosts show them now. */
@@ -282,6 +344,15 @@ final class Sim implements AutoCloseable {
         line(h.name, "slot released");
     }
 
+    void refused(SimHost h, String kind, String value) {
+        refusals.add(new Refusal(now(), h.name, kind, value));
+        line(h.name, "pre-reboot refused: " + kind + ": " + value);
+    }
+
+    void arrived(SimHost h, String digest) {
+        arrivals.add(new Arrival(now(), h.name, digest));
+    }
+
     void log(SimHost h, String line) {
         line(h.name, line);
     }
@@ -321,6 +392,7 @@ final class Sim implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        timing.forEach((k, v) -> System.out.println("TIMING " + k + ": " + v[0] + " events, " + v[1] / 1_000_000 + " ms"));
         try {
             if (serve != null) serve.close();
         } finally {

@@ -33,7 +33,9 @@ final class SimHost {
         /** Takes its slot, reboots, and is never heard of again. */
         NEVER_RETURNS,
         /** The new deployment cuts it off the network (a bad bond): its check fails and it rolls back. */
-        CUT_OFF
+        CUT_OFF,
+        /** Passes its check and reports, but its steady-state is lost on the way; the next timer run sends it again. */
+        RELEASE_LOST
     }
 
     enum Phase { UP, REBOOTING, CHECKING, GONE }
@@ -57,8 +59,6 @@ final class SimHost {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMER = Duration.ofMinutes(5);
-    private static final Duration TIMER_SPREAD = Duration.ofMinutes(2);
     private static final Duration CHECK_RETRY = Duration.ofSeconds(30);
 
     final String name;
@@ -87,8 +87,6 @@ final class SimHost {
     private boolean releaseOwed;
     private final Set<String> failed = new HashSet<>();
     private final Set<String> verified = new HashSet<>();
-    /** Last error kinds answered to pre-reboot, for the tests to look at. */
-    final Map<String, Integer> refusals = new HashMap<>();
 
     SimHost(String name, String rack, Settings settings, String bootedImage, String registryHost, HttpClient http, Sim sim) {
         this.name = name;
@@ -141,7 +139,7 @@ final class SimHost {
     /** {@code strata-agent run}, from the timer. */
     void run() {
         if (phase == Phase.GONE) return;
-        sim.after(this, "timer", jitter(TIMER, TIMER_SPREAD), this::run);
+        sim.after(this, "timer", sim.timerDelay(), this::run);
         if (phase != Phase.UP) return;
         finishOwed();
         Optional<HttpResponse<String>> answer = send(get("v1/machines/" + id() + "/target"));
@@ -168,9 +166,8 @@ final class SimHost {
         }
         HttpResponse<String> lock = send(fleetLock("pre-reboot", target.path("group").asText(settings.group()))).orElse(null);
         if (lock == null || lock.statusCode() != 200) {
-            String kind = lock == null ? "unreachable" : kind(lock);
-            refusals.merge(kind, 1, Integer::sum);
-            sim.log(this, "pre-reboot refused: " + kind);
+            String kind = lock == null ? "unreachable" : field(lock, "kind");
+            sim.refused(this, kind, lock == null ? "" : field(lock, "value"));
             return;
         }
         sim.granted(this, digest);
@@ -223,7 +220,14 @@ final class SimHost {
             phase = Phase.UP;
             reportOwed = true;
             releaseOwed = true;
-            finishOwed();
+            if (fault == Fault.RELEASE_LOST) {
+                fault = Fault.NONE;
+                if (report()) reportOwed = false;
+                sim.log(this, "steady-state lost on the way; the next run sends it again");
+            } else {
+                finishOwed();
+            }
+            sim.arrived(this, booted);
             return;
         }
         if (Duration.between(bootedAt, sim.now()).getSeconds() < checkTimeoutSeconds) {
@@ -369,9 +373,10 @@ final class SimHost {
         }
     }
 
-    private static String kind(HttpResponse<String> r) {
+    /** A field of a {@code {kind, value}} error. */
+    private static String field(HttpResponse<String> r, String name) {
         try {
-            return JSON.readTree(r.body()).path("kind").asText("http_" + r.statusCode());
+            return JSON.readTree(r.body()).path(name).asText("http_" + r.statusCode());
         } catch (IOException e) {
             return "http_" + r.statusCode();
         }
