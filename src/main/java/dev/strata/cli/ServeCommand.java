@@ -75,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     String shutdownGrace;
 
-    Clock clock = Clock.systemUTC();
+    Clock clock = TestClockHook.clock();
 
     @Override
     public Integer call() throws Exception {
