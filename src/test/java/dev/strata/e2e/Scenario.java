@@ -57,9 +57,32 @@ final class Scenario implements AutoCloseable {
         this.v1 = SimHost.digestOf(v1Reference);
     }
 
-    /** Starts serve at {@code start}, enrols and boots the hosts, and runs ten quiet minutes with reconcile ticks. */
+    /** How the scenario runs {@code strata serve}. */
+    interface Starter {
+        Serve start(Path tmp, Path repo, Path state, SimClock clock, HttpClient http, Sim sim) throws Exception;
+    }
+
+    /** In this JVM. */
+    static final Starter IN_PROCESS = (tmp, repo, state, clock, http, sim) ->
+            InProcessServe.start(repo, state, Files.createDirectories(tmp.resolve("work")), clock, http, sim.log());
+
+    /** In a child JVM listening on {@code port}, on the simulated clock through a file. */
+    static Starter child(int port) {
+        return (tmp, repo, state, clock, http, sim) -> {
+            Path file = tmp.resolve("clock");
+            clock.mirrorTo(file);
+            return ChildServe.start(repo, state, port, file, http);
+        };
+    }
+
     static Scenario start(Path tmp, TestRegistry registry, String baseDigest, Instant start, long defaultSeed,
                           java.util.function.UnaryOperator<ExampleRepo> firstCommit) throws Exception {
+        return start(tmp, registry, baseDigest, start, defaultSeed, firstCommit, IN_PROCESS);
+    }
+
+    /** Starts serve at {@code start}, enrols and boots the hosts, and runs a few quiet minutes with reconcile ticks. */
+    static Scenario start(Path tmp, TestRegistry registry, String baseDigest, Instant start, long defaultSeed,
+                          java.util.function.UnaryOperator<ExampleRepo> firstCommit, Starter starter) throws Exception {
         long t0 = System.nanoTime();
         ExampleRepo repo = ExampleRepo.create(tmp.resolve("repo"), registry, baseDigest, firstCommit);
         Path state = tmp.resolve("state.db");
@@ -69,7 +92,7 @@ final class Scenario implements AutoCloseable {
         sim.windows(NIGHTS);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        sim.serve = InProcessServe.start(repo.dir, state, Files.createDirectories(tmp.resolve("work")), clock, http, sim.log());
+        sim.serve = starter.start(tmp, repo.dir, state, clock, http, sim);
         Scenario s = new Scenario(repo, state, sim, registry, http, built(sim, "dc-bonded", Optional.empty()).reference());
         System.out.println("TIMING serve started after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         sim.provision(s.v1Reference, registry.host(), http, Files.createDirectories(tmp.resolve("env")));

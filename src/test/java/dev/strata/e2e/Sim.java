@@ -373,6 +373,9 @@ final class Sim implements AutoCloseable {
     String describe() {
         StringBuilder b = new StringBuilder("hosts:");
         for (SimHost h : hosts.values()) b.append("\n  ").append(h);
+        b.append("\nthe group's history, newest first:");
+        observer.history(Optional.of(group.name()), 12).forEach(e -> b.append("\n  ").append(e.time()).append(' ')
+                .append(e.kind()).append(' ').append(e.detail()).append(": ").append(e.reason()));
         return b.toString();
     }
 
