@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DrillClockOption drillClock;
 
-    Clock clock = Clock.systemUTC();
+    Clock clock = TestClockHook.clock();
 
     @Override
     public Integer call() throws Exception {

@@ -10,8 +10,8 @@ import java.util.Properties;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataCommand.Version.class,
         description = "GitOps for fleets of image-based machines (Fedora CoreOS, bootc): "
                 + "YAML specs in Git become built OS images and staged rollouts.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, BuildCommand.class, ReconcileCommand.class, ServeCommand.class,
-                StatusCommand.class, MachineConfigCommand.class, MachinesCommand.class, RolloutCommand.class},
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, BuildCommand.class, ReconcileCommand.class,
+                ServeCommand.class, StatusCommand.class, MachineConfigCommand.class, MachinesCommand.class, RolloutCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:success; the fleet is valid; no changes",

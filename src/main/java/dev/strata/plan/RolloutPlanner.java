@@ -95,7 +95,7 @@ final class RolloutPlanner {
         }
 
         boolean timedOut(MachineState s) {
-            return s.releasedAt().map(t -> t.plus(r.updateTimeout()).isBefore(now)).orElse(false);
+            return s.releasedAt().map(t -> Windows.timedOut(r, t, now)).orElse(false);
         }
 
         /** Released for some digest, not yet running it, and not reporting a failure: down or about to be. */

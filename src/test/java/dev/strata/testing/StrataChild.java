@@ -108,6 +108,13 @@ public final class StrataChild {
             return new Result(process.exitValue(), out.join(), String.join("\n", err));
         }
 
+        /** SIGKILL, as {@code kill -9} would, then waits until it is gone (its port and files are free). */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError("strata " + what + " outlived SIGKILL");
+            errReader.join(5_000);
+        }
+
         @Override
         public void close() {
             if (process.isAlive()) process.destroyForcibly();
