@@ -34,6 +34,9 @@ class ShutdownTest {
             int half = body.length / 2;
             try (RawHttp slow = new RawHttp(f.server.baseUri()); RawHttp idle = new RawHttp(f.server.baseUri())) {
                 assertThat(idle.write(get("/healthz")).read().status()).isEqualTo(200); // a kept-alive connection
+                // The handler counts itself out only after the client has read the answer: wait for that,
+                // or the count of one below could be this request rather than the half-sent one.
+                awaitTrue(() -> f.server.inFlight() == 0);
                 // A status report whose body is half sent: in flight when the stop begins.
                 slow.write("POST /v1/machines/" + DC1 + "/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
                         + "\r\nContent-Length: " + body.length + "\r\n\r\n").write(java.util.Arrays.copyOf(body, half));
