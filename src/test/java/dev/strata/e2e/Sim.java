@@ -247,25 +247,15 @@ final class Sim implements AutoCloseable {
         clock.set(t);
     }
 
-    final Map<String, long[]> timing = new java.util.TreeMap<>();
-
     private void step() {
         Event e = events.poll();
         clock.set(e.at());
-        long t0 = System.nanoTime();
         try {
             e.action().run();
-            long[] t = timing.computeIfAbsent(e.what(), k -> new long[2]);
-            t[0]++;
-            t[1] += System.nanoTime() - t0;
         } catch (AssertionError failure) {
             throw new AssertionError(failure.getMessage() + "\n(seed " + seed + ")" + tail(), failure);
         }
-        long t1 = System.nanoTime();
         checkInvariants(e.who() + " " + e.what());
-        long[] t = timing.computeIfAbsent("invariants", k -> new long[2]);
-        t[0]++;
-        t[1] += System.nanoTime() - t1;
     }
 
     /** The invariants, as the state file and the hosts show them now. */
@@ -395,7 +385,6 @@ final class Sim implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        timing.forEach((k, v) -> System.out.println("TIMING " + k + ": " + v[0] + " events, " + v[1] / 1_000_000 + " ms"));
         try {
             if (serve != null) serve.close();
         } finally {
