@@ -108,7 +108,6 @@ final class Sim implements AutoCloseable {
     private Windows windows = Windows.ALWAYS;
     private boolean ticking;
     private int maxHolders;
-    private int maxDown;
     private int maxDownInARack;
     private long checks;
 
@@ -299,7 +298,6 @@ final class Sim implements AutoCloseable {
         check(down <= limits.maxUnavailable(), after, down + " hosts down at once, more than maxUnavailable " + limits.maxUnavailable());
         downPerRack.forEach((rack, n) -> check(n <= limits.perRack(), after, n + " hosts of rack " + rack + " down at once"));
         maxHolders = Math.max(maxHolders, seen.holders().size());
-        maxDown = Math.max(maxDown, down);
         maxDownInARack = Math.max(maxDownInARack, downPerRack.values().stream().max(Integer::compare).orElse(0));
         if (serve instanceof InProcessServe p && !p.problems.isEmpty()) {
             throw new AssertionError("serve reported problems: " + p.problems + tail());
@@ -312,10 +310,6 @@ final class Sim implements AutoCloseable {
 
     int maxHolders() {
         return maxHolders;
-    }
-
-    int maxDown() {
-        return maxDown;
     }
 
     int maxDownInARack() {

@@ -34,7 +34,7 @@ final class SimHost {
         NEVER_RETURNS,
         /** The new deployment cuts it off the network (a bad bond): its check fails and it rolls back. */
         CUT_OFF,
-        /** Passes its check and reports, but its steady-state is lost on the way; the next timer run sends it again. */
+        /** Passes its check and reports, but its steady-state calls are lost on the way for a quarter of an hour. */
         RELEASE_LOST
     }
 
@@ -85,6 +85,7 @@ final class SimHost {
     /** A report or release that did not get through; the next run finishes it. */
     private boolean reportOwed;
     private boolean releaseOwed;
+    private Instant releaseLostUntil = Instant.MIN;
     private final Set<String> failed = new HashSet<>();
     private final Set<String> verified = new HashSet<>();
 
@@ -222,11 +223,9 @@ final class SimHost {
             releaseOwed = true;
             if (fault == Fault.RELEASE_LOST) {
                 fault = Fault.NONE;
-                if (report()) reportOwed = false;
-                sim.log(this, "steady-state lost on the way; the next run sends it again");
-            } else {
-                finishOwed();
+                releaseLostUntil = sim.now().plus(Duration.ofMinutes(15));
             }
+            finishOwed();
             sim.arrived(this, booted);
             return;
         }
@@ -243,7 +242,9 @@ final class SimHost {
 
     private void finishOwed() {
         if (reportOwed && report()) reportOwed = false;
-        if (releaseOwed) {
+        if (releaseOwed && sim.now().isBefore(releaseLostUntil)) {
+            sim.log(this, "steady-state lost on the way; a later run sends it again");
+        } else if (releaseOwed) {
             Optional<HttpResponse<String>> r = send(fleetLock("steady-state", settings.group()));
             if (r.isPresent() && r.get().statusCode() == 200) {
                 releaseOwed = false;
