@@ -174,21 +174,22 @@ final class Scenario implements AutoCloseable {
     }
 
     /** {@code strata ARGS --repo REPO --state STATE}, in this JVM. */
-    Sim.Cli.Run strata(String... args) {
+    Cli.Run strata(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--repo", repo.dir.toString(), "--state", state.toString()));
-        return Sim.cli(all.toArray(String[]::new));
+        return Cli.run(all.toArray(String[]::new));
     }
 
     /** {@code strata status --format json} as of the simulated time. */
     com.fasterxml.jackson.databind.JsonNode status() throws Exception {
-        Sim.Cli.Run r = strata("status", "--offline", "--format", "json", "--now", sim.now().toString());
+        Cli.Run r = strata("status", "--offline", "--format", "json", "--now", sim.now().toString());
         if (r.exitCode() != 0) throw new AssertionError("strata status: " + r);
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
     }
 
     @Override
     public void close() throws Exception {
+        System.out.println(sim.summary());
         try {
             sim.close();
         } finally {

@@ -238,7 +238,7 @@ class SimulatedRolloutTest {
             assertThat(e.detail()).isEqualTo(canary.id());
         });
 
-        Sim.Cli.Run releaseLock = s.strata("rollout", "release-lock", Scenario.GROUP, "dc-east-01", "--reason", "host is dead, RMA");
+        Cli.Run releaseLock = s.strata("rollout", "release-lock", Scenario.GROUP, "dc-east-01", "--reason", "host is dead, RMA");
         assertThat(releaseLock.exitCode()).as("%s", releaseLock).isZero();
         sim.writeOff(canary);
         assertThat(sim.store().fleetLockHolders(Scenario.GROUP)).isEmpty();
