@@ -111,7 +111,9 @@ public final class StrataChild {
 
         /** SIGKILL, then waits until it is gone and everything it printed is read. */
         public void kill() throws InterruptedException {
-            process.destroyForcibly();
+            // Through the handle: Process.destroyForcibly() also closes our end of its stdout, losing lines
+            // it printed just before it died that were not read yet.
+            process.toHandle().destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
             reader.join(60_000);
         }
