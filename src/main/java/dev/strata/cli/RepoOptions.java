@@ -64,11 +64,21 @@ final class RepoOptions {
     }
 
     FleetSource open() throws SourceException {
+        return open(true);
+    }
+
+    /** For a reconciler, which fetches a remote itself, under the run lock: a cached clone is opened as it is. */
+    FleetSource openForReconcile() throws SourceException {
+        return open(false);
+    }
+
+    private FleetSource open(boolean fetchNow) throws SourceException {
         boolean looksLocal = !repo.contains("://") && !repo.matches("^[^/]+@[^/:]+:.*");
         if (looksLocal && !Files.exists(Path.of(repo))) {
             throw new UserError("no such repository folder: " + repo, ExitCodes.USAGE);
         }
-        GitSource git = GitSource.open(repo, GitSource.Options.defaults().withFetch(!noFetch));
+        GitSource.Options options = GitSource.Options.defaults().withFetch(!noFetch);
+        GitSource git = fetchNow ? GitSource.open(repo, options) : GitSource.openWithoutFetching(repo, options);
         return new FleetSource(git, fleet.replaceAll("^/+|/+$", ""), worktree);
     }
 

@@ -10,13 +10,13 @@ import java.util.Properties;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataCommand.Version.class,
         description = "GitOps for fleets of image-based machines (Fedora CoreOS, bootc): "
                 + "YAML specs in Git become built OS images and staged rollouts.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, BuildCommand.class, StatusCommand.class,
-                MachineConfigCommand.class, MachinesCommand.class, RolloutCommand.class},
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, BuildCommand.class, ReconcileCommand.class,
+                ServeCommand.class, StatusCommand.class, MachineConfigCommand.class, MachinesCommand.class, RolloutCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:success; the fleet is valid; no changes",
                 " 1:failure",
-                " 2:changes present (plan --detailed-exitcode)",
+                " 2:changes present (plan, reconcile --detailed-exitcode)",
                 " 3:a group is halted by its failure policy",
                 "64:usage error (unknown option, missing folder)",
                 "65:invalid specs",

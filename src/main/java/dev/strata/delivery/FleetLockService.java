@@ -97,7 +97,7 @@ final class FleetLockService implements FleetLock {
                     + s.releasedDigest().get() + "); there is nothing to reboot into");
         }
         Rollout r = g.rollout();
-        if (!Windows.isOpen(r, now)) {
+        if (!Windows.isOpen(r, now) && !rollingBack(tx, g, s)) {
             return Reply.error(409, Kinds.OUTSIDE_WINDOW, "group " + g.name() + " is outside its maintenance windows at " + now
                     + Windows.nextOpening(r, now).map(t -> "; the next opens " + t).orElse(""));
         }
@@ -131,6 +131,15 @@ final class FleetLockService implements FleetLock {
             return Optional.of("group " + g.name() + " is halted by its failure policy; a person must look");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Released for the digest its group is rolling back to: a rollback ignores the windows (docs/concepts.md),
+     * so its reboots do too; maxUnavailable and the disruption budget still count.
+     */
+    private static boolean rollingBack(StateTransaction tx, FleetIndex.Group g, MachineState s) {
+        return tx.group(g.name()).filter(st -> st.status() == GroupState.Status.ROLLED_BACK
+                && st.target().equals(s.releasedDigest())).isPresent();
     }
 
     /** Marks the group's holders that overstayed the update timeout as failed; they keep their slots. */

@@ -99,7 +99,7 @@ final class MachineService implements MachineEndpoints {
         MachineRollback rollbackBefore = tx.machineRollback(id).orElse(MachineRollback.none(id));
         Optional<Instant> bootedSince = before.booted().filter(report.booted()::equals).isPresent()
                 ? before.bootedSince().or(() -> Optional.of(now)) : Optional.of(now);
-        Optional<String> from = UnorderedRollback.from(before, report);
+        Optional<String> from = UnorderedRollback.from(before, rollbackBefore.rollback(), report);
         Optional<String> failure = before.failure();
         Optional<String> rolledBackFrom = rollbackBefore.rolledBackFrom();
         Optional<Instant> rolledBackAt = rollbackBefore.rolledBackAt();

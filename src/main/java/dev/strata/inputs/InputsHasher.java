@@ -111,10 +111,20 @@ public final class InputsHasher {
         return new InputsDigest(image.name(), "sha256:" + sha256(utf8(all)), base, layers);
     }
 
+    /** The tree file sources are read from. */
+    public SpecTree tree() {
+        return tree;
+    }
+
+    /** Where a file entry's source lives, relative to the repository root; empty for inline content or an escape. */
+    public static Optional<String> sourcePath(Image image, Layer.FileEntry f) {
+        return f.source().flatMap(s -> RepoPaths.join(image.origin().folder(), s));
+    }
+
     /** The bytes a file entry places in the image: inline content, or the source file from the repository. */
     public byte[] bytes(Image image, Layer.FileEntry f) throws IOException {
         if (f.content().isPresent()) return f.content().get().getBytes(StandardCharsets.UTF_8);
-        String path = RepoPaths.join(image.origin().folder(), f.source().orElseThrow())
+        String path = sourcePath(image, f)
                 .orElseThrow(() -> new IOException("source " + f.source().get() + " escapes the repository"));
         if (!(tree.resolve(path) instanceof SpecTree.Resolved.File file)) {
             throw new IOException("source " + path + " is not a file in " + tree.describe());

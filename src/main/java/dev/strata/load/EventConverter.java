@@ -55,6 +55,12 @@ final class EventConverter {
     private final String file;
     private final LoadLimits limits;
     private final Diagnostics diags;
+    /**
+     * Short strings seen in this file, so that repeats are one object: label keys and values such as
+     * {@code rack: r1} recur on every machine, and each string is an object the collector copies for
+     * as long as the fleet is held.
+     */
+    private final Map<String, String> shortStrings = new HashMap<>();
 
     // Per document.
     private final Map<String, Converted> anchors = new HashMap<>();
@@ -180,7 +186,7 @@ final class EventConverter {
     }
 
     private JsonNode scalar(String value, Tag tag, Optional<Mark> at) {
-        if (tag.equals(Tag.STR)) return JSON.textNode(value);
+        if (tag.equals(Tag.STR)) return JSON.textNode(shared(value));
         if (!ALLOWED_TAGS.contains(tag)) return fail(Check.YAML_TAG, at, "tag " + shown(tag) + " is not allowed");
         if (tag.equals(Tag.MAP) || tag.equals(Tag.SEQ)) return fail(Check.YAML_TAG, at, "tag " + shown(tag) + " does not fit a scalar");
         // An explicit tag (!!int abc, !!bool maybe) must fit the value; an integer may be tagged !!float.
@@ -275,6 +281,15 @@ final class EventConverter {
         deliver(f.json, f.start);
     }
 
+    /** Strings of at most this many characters are shared; longer ones (ids, names, file contents) rarely repeat. */
+    private static final int SHORT = 16;
+
+    private String shared(String s) {
+        if (s.length() > SHORT) return s;
+        String first = shortStrings.putIfAbsent(s, s);
+        return first == null ? s : first;
+    }
+
     private void key(Frame top, String key, Tag tag, Optional<Mark> at) {
         if (tag.equals(Tag.MERGE)) {
             top.merge = true;
@@ -292,7 +307,7 @@ final class EventConverter {
             return;
         }
         if (top.keyMarks != null) top.keyMarks.put(key, at);
-        top.key = key;
+        top.key = shared(key);
     }
 
     private void deliver(JsonNode value, Optional<Mark> at) {

@@ -22,7 +22,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Loads a fleet: every *.yaml / *.yml below the fleet folder (hidden files and folders skipped),
@@ -33,10 +36,52 @@ import java.util.Set;
 public final class FleetLoader {
     private final LoadLimits limits;
     private final ShapeCheck shape;
+    private final Optional<FileCache> cache;
 
     public FleetLoader(LoadLimits limits, ShapeCheck shape) {
+        this(limits, shape, Optional.empty());
+    }
+
+    /** With a cache, a file whose bytes did not change since the last load is not parsed again. */
+    public FleetLoader(LoadLimits limits, ShapeCheck shape, Optional<FileCache> cache) {
         this.limits = limits;
         this.shape = shape;
+        this.cache = cache;
+    }
+
+    /**
+     * What each spec file yielded at its last load, by path, kept while its bytes stay the same: a
+     * long-running reconciler, or a preview reading two revisions, parses only the files that changed.
+     * Files of a Git commit are known by their blob id without reading them; others by their bytes.
+     * The semantic checks across files always run again. Safe to share between threads.
+     */
+    public static final class FileCache {
+        private final ConcurrentHashMap<String, FileLoad> byPath = new ConcurrentHashMap<>();
+
+        Optional<FileLoad> get(String file, String resolved, byte[] bytes) {
+            FileLoad f = byPath.get(file);
+            return f != null && f.resolved.equals(resolved) && f.bytes != null && java.util.Arrays.equals(f.bytes, bytes)
+                    ? Optional.of(f) : Optional.empty();
+        }
+
+        Optional<FileLoad> get(String file, String resolved, String contentId) {
+            FileLoad f = byPath.get(file);
+            return f != null && f.resolved.equals(resolved) && contentId.equals(f.contentId) ? Optional.of(f) : Optional.empty();
+        }
+
+        /** Keeps exactly the files of the last load, so files deleted from the fleet are forgotten. */
+        void keep(List<String> files, List<FileLoad> parts) {
+            byPath.keySet().retainAll(new HashSet<>(files));
+            for (int i = 0; i < files.size(); i++) {
+                FileLoad part = parts.get(i);
+                if (part.bytes != null || part.contentId != null) byPath.put(files.get(i), part);
+            }
+        }
+
+        /** How many files are cached (for tests). */
+        int size() {
+            return byPath.size();
+        }
     }
 
     /**
@@ -49,9 +94,13 @@ public final class FleetLoader {
      */
     public LoadResult load(SpecTree tree, String folder) throws IOException {
         List<String> files = tree.listSpecFiles(folder);
-        List<FileLoad> parts = InOrder.map(files, file -> loadFile(tree, file));
-        // Files read before the shape check was ready are checked and bound now.
-        InOrder.map(parts.stream().filter(p -> !p.unchecked.isEmpty()).toList(), this::checkAndBind);
+        Queue<FileLoad> waiting = new ConcurrentLinkedQueue<>();
+        List<FileLoad> parts = InOrder.map(files, file -> loadFile(tree, file, waiting));
+        // Files read before the shape check was ready, and not taken up by a reading thread since, are checked now.
+        List<FileLoad> left = new ArrayList<>();
+        for (FileLoad p; (p = waiting.poll()) != null; ) left.add(p);
+        InOrder.map(left, this::checkAndBind);
+        cache.ifPresent(c -> c.keep(files, parts));
 
         Diagnostics diags = new Diagnostics();
         List<Fleet> fleets = new ArrayList<>();
@@ -89,8 +138,18 @@ public final class FleetLoader {
                 new LoadResult.Stats(files.size(), docCount, ignored));
     }
 
-    /** What one spec file yields. Filled by one thread; merged into the result in file order. */
+    /**
+     * What one spec file yields. Filled by one thread; merged into the result in file order, and only
+     * read once bound, so a cached one can be merged into any number of results.
+     */
     private static final class FileLoad {
+        /**
+         * The bytes it was read from, or their id in the tree (then the bytes are not kept), and the
+         * path they came from (a symlink's target): the cache key.
+         */
+        byte[] bytes;
+        String contentId;
+        String resolved = "";
         final Diagnostics diags = new Diagnostics();
         final List<Fleet> fleets = new ArrayList<>();
         final List<Stream> streams = new ArrayList<>();
@@ -108,11 +167,34 @@ public final class FleetLoader {
     private record Unchecked(YamlDocument doc, Kind kind) {
     }
 
-    private FileLoad loadFile(SpecTree tree, String file) throws IOException {
+    /**
+     * Reads, checks and binds one file. While the shape check is not ready (its schemas compile on
+     * another thread), the file waits in {@code waiting} with its documents' JSON; the first thread to
+     * find the check ready takes up all that wait, so that JSON is not kept through the whole load.
+     */
+    private FileLoad loadFile(SpecTree tree, String file, Queue<FileLoad> waiting) throws IOException {
         FileLoad part = new FileLoad();
         Diagnostics diags = part.diags;
-        Optional<byte[]> bytes = readSpecFile(tree, file, diags);
+        Optional<SpecTree.Resolved.File> resolved = resolveSpecFile(tree, file, diags);
+        if (resolved.isEmpty()) return part;
+        // A tree that names its files' contents (a Git commit: blob ids) is asked first, and a file it
+        // names the same as last time is not even read.
+        Optional<String> id = cache.isPresent() ? tree.contentId(file) : Optional.empty();
+        if (id.isPresent()) {
+            Optional<FileLoad> known = cache.get().get(file, resolved.get().path(), id.get());
+            if (known.isPresent()) return known.get();
+        }
+        Optional<byte[]> bytes = readSpecFile(tree, file, resolved.get(), diags);
         if (bytes.isEmpty()) return part;
+        if (cache.isPresent()) {
+            if (id.isEmpty()) {
+                Optional<FileLoad> known = cache.get().get(file, resolved.get().path(), bytes.get());
+                if (known.isPresent()) return known.get();
+            }
+            part.contentId = id.orElse(null);
+            part.bytes = id.isPresent() ? null : bytes.get(); // an id stands for the bytes
+            part.resolved = resolved.get().path();
+        }
         for (YamlDocument doc : new YamlReader(limits).read(file, bytes.get(), diags)) {
             part.docCount++;
             JsonNode json = doc.json();
@@ -138,7 +220,12 @@ public final class FleetLoader {
             if (kind.get() == Kind.FLEET) part.fleetDocs.add(doc);
             part.unchecked.add(new Unchecked(doc, kind.get()));
         }
-        return shape.ready() ? checkAndBind(part) : part;
+        if (!shape.ready()) {
+            waiting.add(part);
+            return part;
+        }
+        for (FileLoad w; (w = waiting.poll()) != null; ) checkAndBind(w);
+        return checkAndBind(part);
     }
 
     private FileLoad checkAndBind(FileLoad part) {
@@ -158,13 +245,17 @@ public final class FleetLoader {
         return part;
     }
 
-    private Optional<byte[]> readSpecFile(SpecTree tree, String file, Diagnostics diags) throws IOException {
+    private static Optional<SpecTree.Resolved.File> resolveSpecFile(SpecTree tree, String file, Diagnostics diags) throws IOException {
         SpecTree.Resolved r = tree.resolve(file);
         if (r instanceof SpecTree.Resolved.Escapes e) {
             diags.add(Check.FILE_SOURCE_ESCAPES, Location.of(file), "", "spec file " + e.reason());
             return Optional.empty();
         }
-        if (!(r instanceof SpecTree.Resolved.File f)) return Optional.empty(); // a dangling link or a folder named *.yaml
+        // Nothing for a dangling link or a folder named *.yaml.
+        return r instanceof SpecTree.Resolved.File f ? Optional.of(f) : Optional.empty();
+    }
+
+    private Optional<byte[]> readSpecFile(SpecTree tree, String file, SpecTree.Resolved.File f, Diagnostics diags) throws IOException {
         try {
             return Optional.of(tree.read(f.path(), limits.maxFileBytes()));
         } catch (SpecTree.TooLargeException e) {

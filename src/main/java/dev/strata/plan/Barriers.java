@@ -8,8 +8,10 @@ import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Stream;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,15 +33,17 @@ final class Barriers {
         Optional<String> targetVersion = target.baseVersion();
         if (targetVersion.isEmpty()) return Optional.empty();
         List<String> barriers = barriersOf(d.fleet(), g.image());
+        if (barriers.isEmpty()) return Optional.empty();
+        // Which base each machine runs, looked up once per group: a scan of every build per machine is quadratic.
+        Map<String, String> baseVersions = new HashMap<>();
+        for (Build b : o.builds().values()) b.baseVersion().ifPresent(v -> baseVersions.putIfAbsent(b.imageDigest(), v));
+        Set<String> running = new HashSet<>();
+        for (Machine m : g.machines()) {
+            o.machine(m.id()).flatMap(MachineState::booted).map(baseVersions::get).ifPresent(running::add);
+        }
         for (String barrier : barriers.stream().sorted(Barriers::compare).toList()) {
             if (compare(targetVersion.get(), barrier) <= 0) continue;
-            boolean someoneBefore = false;
-            for (Machine m : g.machines()) {
-                Optional<String> running = o.machine(m.id()).flatMap(MachineState::booted)
-                        .flatMap(digest -> o.builds().values().stream().filter(b -> b.imageDigest().equals(digest)).findFirst())
-                        .flatMap(Build::baseVersion);
-                if (running.isPresent() && compare(running.get(), barrier) < 0) someoneBefore = true;
-            }
+            boolean someoneBefore = running.stream().anyMatch(v -> compare(v, barrier) < 0);
             if (!someoneBefore) continue;
             Optional<Build> interim = o.builds().values().stream()
                     .filter(b -> b.image().equals(target.image()) && b.baseVersion().filter(barrier::equals).isPresent())
@@ -65,15 +69,8 @@ final class Barriers {
         return List.of();
     }
 
-    /** FCOS-style versions: numeric dot-separated parts compare as numbers, others as text. */
     static int compare(String a, String b) {
-        String[] x = a.split("\\."), y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            String p = i < x.length ? x[i] : "0", q = i < y.length ? y[i] : "0";
-            int c = p.matches("\\d{1,18}") && q.matches("\\d{1,18}") ? Long.compare(Long.parseLong(p), Long.parseLong(q)) : p.compareTo(q);
-            if (c != 0) return c;
-        }
-        return 0;
+        return Versions.compare(a, b);
     }
 
 }

@@ -5,7 +5,8 @@ import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Wave;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -21,7 +22,8 @@ public final class Waves {
 
     public static List<List<Machine>> members(MachineGroup g) {
         List<List<Machine>> out = new ArrayList<>();
-        Set<Machine> covered = new LinkedHashSet<>();
+        // By identity: the group's own machine objects, distinct in a valid fleet; hashing a record hashes its labels.
+        Set<Machine> covered = Collections.newSetFromMap(new IdentityHashMap<>());
         int n = g.machines().size();
         java.util.Map<String, Machine> byRef = new java.util.HashMap<>();
         for (Machine m : g.machines()) {

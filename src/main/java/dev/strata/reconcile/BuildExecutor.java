@@ -8,4 +8,10 @@ import dev.strata.plan.Desired;
 @FunctionalInterface
 public interface BuildExecutor {
     Build build(Action.BuildImage action, Desired desired) throws Exception;
+
+    /** Makes the executor for one revision: it reads carried files from that revision's tree. */
+    @FunctionalInterface
+    interface Factory {
+        BuildExecutor forRevision(Revision revision, dev.strata.spec.FleetSpec fleet);
+    }
 }

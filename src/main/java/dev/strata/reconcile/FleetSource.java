@@ -17,7 +17,8 @@ public final class FleetSource implements AutoCloseable {
     private final GitSource git;
     private final String folder;
     private final boolean worktree;
-    private final Validator validator = new Validator();
+    // Reading a second revision (a preview's head, a reconciler's next commit) parses only the files that changed.
+    private final Validator validator = Validator.reusingUnchangedFiles();
 
     public FleetSource(GitSource git, String folder, boolean worktree) {
         this.git = git;
@@ -35,6 +36,16 @@ public final class FleetSource implements AutoCloseable {
 
     public GitSource git() {
         return git;
+    }
+
+    /** Whether specs are read from the work tree on disk (--worktree), which can change without a commit. */
+    public boolean worktree() {
+        return worktree;
+    }
+
+    /** The commit {@code ref} names now (HEAD when empty), without reading the specs. */
+    public String commitId(Optional<String> ref) throws IOException {
+        return git.at(ref.orElse("HEAD")).commitId();
     }
 
     /** The fleet at {@code ref} (HEAD when empty); with --worktree, the files on disk instead. */

@@ -41,8 +41,17 @@ public final class Planning {
             throws IOException, InvalidSpecsException {
         FleetSpec fleet = fleetOf(rev);
         StreamSource.Resolved resolved = streams.resolve(fleet, recorded(state));
-        Map<String, InputsDigest> inputs = new InputsHasher(rev.tree()).digests(fleet, resolved.streams());
-        Desired desired = new Desired(fleet, rev.revision(), inputs);
+        return plan(desired(rev, resolved.streams()), resolved, state, now);
+    }
+
+    /** The desired state at a revision: its fleet and each image's inputs digest on these stream digests. */
+    public static Desired desired(Revision rev, Map<String, StreamResolution> streams) throws IOException, InvalidSpecsException {
+        FleetSpec fleet = fleetOf(rev);
+        return new Desired(fleet, rev.revision(), new InputsHasher(rev.tree()).digests(fleet, streams));
+    }
+
+    /** Plans from a desired state already computed on {@code resolved}'s streams (a reconciler reuses it). */
+    public static Result plan(Desired desired, StreamSource.Resolved resolved, Optional<StateSnapshot> state, Instant now) {
         Observed observed = state.map(s -> s.observed(resolved.streams()))
                 .orElseGet(() -> new Observed(resolved.streams(), Map.of(), Map.of(), Map.of(), Map.of()));
         return new Result(Planner.plan(desired, observed, now), desired, observed, resolved.notes());
@@ -70,7 +79,9 @@ public final class Planning {
      * which waves would roll. Image actions come from the real observed state, group actions from
      * the assumed one.
      */
-    static Plan assumingBuilds(Desired desired, Observed observed, String commit, Instant now) {
+    static Plan assumingBuilds(Desired desired, Observed observed, String commit, Instant now) throws IOException {
+        // The fingerprint of a preview's assumed state covers every machine: made meanwhile on another core.
+        Concurrently<String> fingerprint = Concurrently.start("strata-fingerprint", () -> dev.strata.plan.Fingerprint.of(observed));
         List<Action> actions = new ArrayList<>(Planner.imageActions(desired, observed));
         Map<String, Build> builds = new java.util.HashMap<>(observed.builds());
         for (InputsDigest in : desired.inputs().values()) {
@@ -79,7 +90,7 @@ public final class Planning {
         Observed assumed = new Observed(observed.streams(), builds, observed.previousInputs(), observed.groups(),
                 observed.machines());
         actions.addAll(Planner.groupActions(desired, assumed, now));
-        return new Plan(Plan.FORMAT_VERSION, desired.revision(), now, dev.strata.plan.Fingerprint.of(observed), actions);
+        return new Plan(Plan.FORMAT_VERSION, desired.revision(), now, fingerprint.get(), actions);
     }
 
     /** A build that has not happened, named by its inputs digest; its base version is the stream's, when known. */
@@ -98,17 +109,19 @@ public final class Planning {
                                     Map<String, StreamResolution> streams, String commit, Instant now) {
         Map<String, Build> builds = new java.util.HashMap<>();
         Map<String, GroupState> groups = new java.util.HashMap<>();
-        Map<String, MachineState> machines = new java.util.HashMap<>();
+        int machineCount = base.groups().stream().mapToInt(g -> g.machines().size()).sum();
+        Map<String, MachineState> machines = new java.util.HashMap<>(machineCount * 4 / 3 + 1);
         Instant longAgo = now.minus(java.time.Duration.ofDays(30));
+        Optional<Instant> since = Optional.of(longAgo); // values, so shared by the group's machines
         for (InputsDigest in : baseInputs.values()) builds.put(in.digest(), standIn(in, baseStreams, commit, longAgo));
         for (var g : base.groups()) {
             InputsDigest in = baseInputs.get(g.image());
             if (in == null) continue;
-            groups.put(g.name(), new GroupState(g.name(), Optional.of(in.digest()), Optional.empty(), Optional.of(longAgo),
+            Optional<String> digest = Optional.of(in.digest());
+            groups.put(g.name(), new GroupState(g.name(), digest, Optional.empty(), since,
                     GroupState.Status.DONE, java.util.Set.of(), false));
             for (var m : g.machines()) {
-                machines.put(m.id(), new MachineState(m.id(), Optional.of(in.digest()), Optional.of(longAgo), Optional.empty(),
-                        Optional.of(in.digest()), Optional.of(longAgo), Optional.empty(), Optional.of(longAgo)));
+                machines.put(m.id(), new MachineState(m.id(), digest, since, Optional.empty(), digest, since, Optional.empty(), since));
             }
         }
         return new Observed(streams, builds, baseInputs, groups, machines);

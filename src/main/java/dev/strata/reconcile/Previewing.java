@@ -12,6 +12,7 @@ import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Image;
 import dev.strata.spec.Layer;
 import dev.strata.spec.Stream;
+import dev.strata.source.SpecTree;
 import dev.strata.state.StateSnapshot;
 
 import java.io.IOException;
@@ -59,22 +60,24 @@ public final class Previewing {
         StreamSource.Resolved headStreams = StreamSource.offline().resolve(headFleet, reusable);
         headStreams.notes().stream().filter(n -> !n.startsWith("offline:")).forEach(notes::add);
 
-        Map<String, InputsDigest> baseInputs = baseFleet.isPresent()
-                ? new InputsHasher(base.tree()).digests(baseFleet.get(), baseStreams.streams()) : Map.of();
+        // Base and head are hashed side by side, and the spec and file changes found meanwhile: on a large
+        // fleet each is a noticeable part of a preview, and none depends on another.
+        Concurrently<Map<String, InputsDigest>> baseHashing = Concurrently.start("strata-preview-base",
+                () -> baseFleet.isPresent() ? new InputsHasher(base.tree()).digests(baseFleet.get(), baseStreams.streams()) : Map.of());
         InputsHasher headHasher = new InputsHasher(head.tree());
+        Concurrently<Preview> changes = Concurrently.start("strata-preview-changes", () -> new Preview(
+                Optional.of(base.revision()), head.revision(),
+                baseFleet.map(f -> SpecChanges.between(f, headFleet)).orElseGet(() -> SpecChanges.added(headFleet)),
+                fileChanges(baseFleet, base, headFleet, headHasher)));
         Map<String, InputsDigest> headInputs = headHasher.digests(headFleet, headStreams.streams());
+        Map<String, InputsDigest> baseInputs = baseHashing.get();
         Desired desired = new Desired(headFleet, head.revision(), headInputs);
 
         Observed observed = state.map(s -> s.observed(headStreams.streams(), baseInputs))
                 .orElseGet(() -> Planning.assumeRolledOut(baseFleet.orElse(emptyLike(headFleet)), baseInputs,
                         baseStreams.streams(), headStreams.streams(), base.revision(), now));
         Plan plan = Planning.assumingBuilds(desired, observed, head.revision(), now);
-
-        List<Preview.SpecChange> specChanges = baseFleet.map(f -> SpecChanges.between(f, headFleet))
-                .orElseGet(() -> SpecChanges.added(headFleet));
-        List<Preview.FileChange> files = fileChanges(baseFleet, base, headFleet, headHasher);
-        Preview preview = new Preview(Optional.of(base.revision()), head.revision(), specChanges, files);
-        return new Result(plan, preview, desired, notes);
+        return new Result(plan, changes.get(), desired, notes);
     }
 
     private static boolean sameSource(Stream a, Stream b) {
@@ -103,6 +106,10 @@ public final class Previewing {
             for (String path : paths) {
                 Optional<Layer.FileEntry> w = Optional.ofNullable(before.get(path));
                 Optional<Layer.FileEntry> n = Optional.ofNullable(after.get(path));
+                if (w.isPresent() && n.isPresent()
+                        && sameWithoutReading(base.tree(), was.get(), w.get(), headHasher.tree(), now, n.get())) {
+                    continue;
+                }
                 Optional<byte[]> wb = w.isPresent() ? Optional.of(baseHasher.bytes(was.get(), w.get())) : Optional.empty();
                 Optional<byte[]> nb = n.isPresent() ? Optional.of(headHasher.bytes(now, n.get())) : Optional.empty();
                 boolean same = w.isPresent() && n.isPresent() && java.util.Arrays.equals(wb.get(), nb.get())
@@ -111,6 +118,26 @@ public final class Previewing {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether two entries are known to place the same bytes with the same mode and owner without reading
+     * them: equal inline content, or sources that are the same Git blob. Otherwise they are read and compared.
+     */
+    private static boolean sameWithoutReading(SpecTree baseTree, Image was, Layer.FileEntry w,
+                                              SpecTree headTree, Image now, Layer.FileEntry n) {
+        if (w.mode() != n.mode() || !Objects.equals(w.owner(), n.owner())) return false;
+        if (w.content().isPresent() || n.content().isPresent()) return w.content().equals(n.content());
+        Optional<String> before = InputsHasher.sourcePath(was, w).flatMap(p -> contentId(baseTree, p));
+        return before.isPresent() && before.equals(InputsHasher.sourcePath(now, n).flatMap(p -> contentId(headTree, p)));
+    }
+
+    private static Optional<String> contentId(SpecTree tree, String path) {
+        try {
+            return tree.contentId(path);
+        } catch (IOException e) {
+            return Optional.empty(); // read and reported as before
+        }
     }
 
     private static Map<String, Layer.FileEntry> files(Optional<Image> image) {

@@ -64,8 +64,17 @@ public final class DiagnosticsRenderer {
         root.put("warnings", v.warnings());
         root.put("files", v.stats().files());
         root.put("documents", v.stats().documents() - v.stats().ignored());
-        ArrayNode list = root.putArray("diagnostics");
-        for (Diagnostic d : v.diagnostics()) {
+        diagnostics(root.putArray("diagnostics"), v.diagnostics());
+        try {
+            out.println(json.writeValueAsString(root));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds each diagnostic to {@code list} as the JSON format writes it (other documents embed the same shape). */
+    public static void diagnostics(ArrayNode list, java.util.List<Diagnostic> diagnostics) {
+        for (Diagnostic d : diagnostics) {
             ObjectNode o = list.addObject();
             o.put("check", d.check());
             o.put("severity", d.severity().label());
@@ -75,11 +84,6 @@ public final class DiagnosticsRenderer {
             o.put("path", d.path());
             o.put("message", d.message());
             o.put("hint", d.hint());
-        }
-        try {
-            out.println(json.writeValueAsString(root));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

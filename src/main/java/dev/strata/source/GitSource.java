@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The repository named by {@code --repo}: a local work tree or bare repository, read in place, or a
@@ -41,7 +40,13 @@ public final class GitSource implements AutoCloseable {
     private final RepoAddress address;
     private final Options options;
     private final RemoteCache.Transport transport;
-    private final Map<ObjectId, GitTree> snapshots = new ConcurrentHashMap<>();
+    /** Recent snapshots, reused with their parsed trees; bounded, so a long-running reconciler does not keep every commit it saw. */
+    private final Map<ObjectId, GitTree> snapshots = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ObjectId, GitTree> eldest) {
+            return size() > 8;
+        }
+    });
 
     private GitSource(Repository repo, RepoAddress address, Options options, RemoteCache.Transport transport) {
         this.repo = repo;
@@ -106,6 +111,19 @@ public final class GitSource implements AutoCloseable {
 
     /** Opens a local repository, or clones or fetches a remote one. */
     public static GitSource open(String repo, Options options) throws SourceException {
+        return open(repo, options, true);
+    }
+
+    /**
+     * Opens a remote's cached clone as it is (cloning it when there is none), for a caller that calls
+     * {@link #fetch()} itself, later, under its own lock: a reconciler fetches under the run lock, so it
+     * never fetches into the cache while another strata run does.
+     */
+    public static GitSource openWithoutFetching(String repo, Options options) throws SourceException {
+        return open(repo, options, false);
+    }
+
+    private static GitSource open(String repo, Options options, boolean fetchExisting) throws SourceException {
         RepoAddress address = RepoAddress.parse(repo, Path.of(""));
         if (address instanceof RepoAddress.Local local) {
             return new GitSource(openLocal(local.path()), address, options, null);
@@ -116,7 +134,7 @@ public final class GitSource implements AutoCloseable {
                 GitCredentials.forRemote(remote, options.env(), options.home()), ssh, options.timeout(),
                 GitCredentials.secrets(remote, options.env()));
         try {
-            Repository cached = RemoteCache.open(remote, options.resolvedCacheDir(), options.fetch(), transport);
+            Repository cached = RemoteCache.open(remote, options.resolvedCacheDir(), options.fetch(), fetchExisting, transport);
             return new GitSource(cached, address, options, transport);
         } catch (SourceException e) {
             if (ssh != null) ssh.close();

@@ -82,7 +82,7 @@ public final class GitTree implements SpecTree {
         if (cached != null) return cached;
         List<String> out = new ArrayList<>();
         try (ObjectReader reader = repo.newObjectReader()) {
-            Found found = walk(reader, folder, start);
+            Found found = walk(reader, folder, start, true);
             if (found.resolved() instanceof Resolved.Folder) {
                 collect(reader, found.id(), start, out);
             } else if (found.resolved() instanceof Resolved.Missing || found.resolved() instanceof Resolved.Escapes) {
@@ -111,7 +111,7 @@ public final class GitTree implements SpecTree {
         Optional<String> normal = RepoPaths.join("", path);
         if (normal.isEmpty()) return new Resolved.Escapes(path + " is outside the repository");
         try (ObjectReader reader = repo.newObjectReader()) {
-            return walk(reader, path, normal.get()).resolved();
+            return walk(reader, path, normal.get(), true).resolved();
         }
     }
 
@@ -119,7 +119,7 @@ public final class GitTree implements SpecTree {
     public byte[] read(String path, long limit) throws IOException {
         try (ObjectReader reader = repo.newObjectReader()) {
             Optional<String> normal = RepoPaths.join("", path);
-            Found found = normal.isEmpty() ? null : walk(reader, path, normal.get());
+            Found found = normal.isEmpty() ? null : walk(reader, path, normal.get(), false);
             if (found == null || !(found.resolved() instanceof Resolved.File)) {
                 throw new NoSuchFileException(describe() + ":" + path, null, "not a file in this commit");
             }
@@ -129,6 +129,17 @@ public final class GitTree implements SpecTree {
             try (InputStream in = loader.openStream()) {
                 return in.readNBytes((int) loader.getSize());
             }
+        }
+    }
+
+    /** The blob id of the file at {@code path} (after symlinks), without reading the blob. */
+    @Override
+    public Optional<String> contentId(String path) throws IOException {
+        Optional<String> normal = RepoPaths.join("", path);
+        if (normal.isEmpty()) return Optional.empty();
+        try (ObjectReader reader = repo.newObjectReader()) {
+            Found found = walk(reader, path, normal.get(), false);
+            return found.resolved() instanceof Resolved.File ? Optional.of(found.id().name()) : Optional.empty();
         }
     }
 
@@ -151,8 +162,11 @@ public final class GitTree implements SpecTree {
         }
     }
 
-    /** Follows {@code normal} one name at a time from the root, restarting at the root after each symlink. */
-    private Found walk(ObjectReader reader, String original, String normal) throws IOException {
+    /**
+     * Follows {@code normal} one name at a time from the root, restarting at the root after each symlink.
+     * Without {@code sized}, a file's size is not looked up (it opens the object) and shows as -1.
+     */
+    private Found walk(ObjectReader reader, String original, String normal, boolean sized) throws IOException {
         Deque<String> pending = new ArrayDeque<>(split(normal));
         List<String> done = new ArrayList<>();
         ObjectId tree = rootTree;
@@ -188,7 +202,7 @@ public final class GitTree implements SpecTree {
             } else if (!pending.isEmpty()) {
                 return Found.of(new Resolved.Missing(here + " is a file, not a folder"));
             } else {
-                long size = reader.getObjectSize(e.id(), Constants.OBJ_BLOB);
+                long size = sized ? reader.getObjectSize(e.id(), Constants.OBJ_BLOB) : -1;
                 return new Found(new Resolved.File(here, size, e.mode() == FileMode.EXECUTABLE_FILE.getBits()), e.id());
             }
         }

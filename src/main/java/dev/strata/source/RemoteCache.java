@@ -63,10 +63,16 @@ final class RemoteCache {
 
     static Repository open(RepoAddress.Remote remote, Path cacheDir, boolean fetch, Transport transport)
             throws SourceException {
+        return open(remote, cacheDir, fetch, true, transport);
+    }
+
+    /** As above; with {@code fetchExisting} false a cached clone is opened as it is (a missing one is still cloned). */
+    static Repository open(RepoAddress.Remote remote, Path cacheDir, boolean fetch, boolean fetchExisting, Transport transport)
+            throws SourceException {
         Path folder = folderFor(cacheDir, remote);
         if (Files.isRegularFile(folder.resolve("HEAD"))) {
             Repository repo = openBare(folder, remote);
-            if (fetch) {
+            if (fetch && fetchExisting) {
                 try {
                     fetch(repo, remote, transport);
                 } catch (SourceException e) {

@@ -25,6 +25,15 @@ public interface SpecTree {
     /** Bytes of a regular file, at most {@code limit} bytes; larger files fail with {@link TooLargeException}. */
     byte[] read(String path, long limit) throws IOException;
 
+    /**
+     * An id of the bytes at {@code path} that is the same exactly when the bytes are (a Git blob id),
+     * when the tree knows one without reading the file; empty otherwise, and for anything but a file.
+     * Lets a reader reuse what it made of the same file in another snapshot.
+     */
+    default Optional<String> contentId(String path) throws IOException {
+        return Optional.empty();
+    }
+
     /** The outcome of resolving a path inside the tree. */
     sealed interface Resolved {
         /** A regular file; {@code path} is where it really lives after following symlinks. */

@@ -98,7 +98,20 @@ final class Sql {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
+    /** Rows keyed and sorted by key; rows already in key order (ORDER BY the key) are kept in one linear pass. */
     static <V> Map<String, V> byKey(List<V> rows, Function<V, String> key) {
+        Map<String, V> out = new java.util.LinkedHashMap<>(Math.max(16, rows.size() * 4 / 3 + 1));
+        String last = null;
+        for (V v : rows) {
+            String k = key.apply(v);
+            if (last != null && last.compareTo(k) >= 0) return sorted(rows, key);
+            out.put(k, v);
+            last = k;
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static <V> Map<String, V> sorted(List<V> rows, Function<V, String> key) {
         Map<String, V> out = new TreeMap<>();
         rows.forEach(v -> out.put(key.apply(v), v));
         return Collections.unmodifiableMap(out);
@@ -119,5 +132,14 @@ final class Sql {
 
     static Optional<String> text(ResultSet r, String column) throws SQLException {
         return Optional.ofNullable(r.getString(column));
+    }
+
+    static Optional<String> text(ResultSet r, int column) throws SQLException {
+        return Optional.ofNullable(r.getString(column));
+    }
+
+    static Optional<Instant> optionalTime(ResultSet r, int column) throws SQLException {
+        long value = r.getLong(column);
+        return r.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
     }
 }

@@ -9,6 +9,7 @@ import dev.strata.spec.Wave;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Waves have one kind of membership, name real machines, increase, and reach every machine. */
@@ -28,11 +29,7 @@ final class WaveChecks implements SemanticCheck {
         boolean track = !(last.percent().isPresent() && last.percent().getAsInt() == 100);
         Set<String> reached = new HashSet<>();
         int lastPercent = 0;
-        java.util.Map<String, Machine> byRef = new java.util.HashMap<>(g.machines().size() * 8 / 3 + 1);
-        for (Machine m : g.machines()) {
-            byRef.put(m.id().toLowerCase(java.util.Locale.ROOT), m);
-            byRef.put(m.name(), m);
-        }
+        MachineRefs byRef = new MachineRefs(g.machines(), waves.stream().mapToInt(w -> w.machines().size()).sum());
         for (int i = 0; i < waves.size(); i++) {
             Wave w = waves.get(i);
             int targets = (w.machines().isEmpty() ? 0 : 1) + (w.selector().isEmpty() ? 0 : 1) + (w.percent().isPresent() ? 1 : 0);
@@ -46,7 +43,8 @@ final class WaveChecks implements SemanticCheck {
             }
             for (int j = 0; j < w.machines().size(); j++) {
                 String ref = w.machines().get(j);
-                Machine hit = byRef.containsKey(ref) ? byRef.get(ref) : byRef.get(ref.toLowerCase(java.util.Locale.ROOT));
+                Machine hit = byRef.find(ref);
+                if (hit == null) hit = byRef.find(ref.toLowerCase(Locale.ROOT));
                 if (hit == null) {
                     ctx.report(Check.WAVE_UNKNOWN_MACHINE, g.origin(), CheckContext.spec("rollout", "waves", i, "machines", j),
                             "wave '" + w.name() + "' names '" + ref + "', which is not a machine of group '" + g.name() + "'");
@@ -87,5 +85,38 @@ final class WaveChecks implements SemanticCheck {
                         "holdAfter names wave '" + h + "', which group '" + g.name() + "' does not have");
             }
         });
+    }
+
+    /**
+     * The group's machines by lowercased id and by name; where two share a key, the later one. Waves
+     * usually name a machine or two (a canary), so for a few names the list is searched rather than a
+     * map of every machine built.
+     */
+    private static final class MachineRefs {
+        private static final int SCAN_UP_TO = 8;
+        private final List<Machine> machines;
+        private final java.util.Map<String, Machine> map;
+
+        MachineRefs(List<Machine> machines, int lookups) {
+            this.machines = machines;
+            if (lookups <= SCAN_UP_TO) {
+                map = null;
+                return;
+            }
+            map = new java.util.HashMap<>(machines.size() * 8 / 3 + 1);
+            for (Machine m : machines) {
+                map.put(m.id().toLowerCase(Locale.ROOT), m);
+                map.put(m.name(), m);
+            }
+        }
+
+        Machine find(String ref) {
+            if (map != null) return map.get(ref);
+            for (int i = machines.size() - 1; i >= 0; i--) {
+                Machine m = machines.get(i);
+                if (m.name().equals(ref) || m.id().toLowerCase(Locale.ROOT).equals(ref)) return m;
+            }
+            return null;
+        }
     }
 }

@@ -127,6 +127,24 @@ public final class FleetGenerator {
         return String.format(Locale.ROOT, "img-%04d", i);
     }
 
+    /**
+     * Every fifth chain is Zincati's (when there are five or more), and bootc groups stay off it: the
+     * agent layer goes into an image and every image built on it, so groups sharing a chain must agree
+     * on their delivery (agent.image-shared). Zincati groups run the chain's head, which has no kernel
+     * arguments.
+     */
+    private int zincatiHead(int drawnChain) {
+        int chains = imageCount / CHAIN;
+        return (chains < 5 ? drawnChain : drawnChain / 5 * 5 + 4 < chains ? drawnChain / 5 * 5 + 4 : 4) * CHAIN;
+    }
+
+    /** A bootc group's image: any image outside the Zincati chains, as near the one drawn as can be. */
+    private int bootcImage(int drawn) {
+        int chains = imageCount / CHAIN;
+        boolean zincatiChain = chains >= 5 && drawn / CHAIN < chains && drawn / CHAIN % 5 == 4;
+        return zincatiChain ? drawn - CHAIN : drawn;
+    }
+
     /** Chain heads (no kernel arguments anywhere in their chain) are what Zincati groups run. */
     static boolean chainHead(int i) {
         return i % CHAIN == 0;
@@ -194,7 +212,7 @@ public final class FleetGenerator {
     private String group(int g) {
         String name = groupName(g);
         boolean zincati = g % 5 == 4;
-        int image = zincati ? random.nextInt(imageCount / CHAIN) * CHAIN : random.nextInt(imageCount);
+        int image = zincati ? zincatiHead(random.nextInt(imageCount / CHAIN)) : bootcImage(random.nextInt(imageCount));
         StringBuilder b = new StringBuilder(machinesPerGroup * 96 + 1024);
         b.append("# ").append(machinesPerGroup).append(" machines in ").append(RACKS_PER_GROUP).append(" racks\n")
                 .append(API).append("kind: MachineGroup\nmetadata:\n  name: ").append(name).append("\nspec:\n")

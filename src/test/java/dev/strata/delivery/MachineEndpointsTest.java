@@ -260,6 +260,24 @@ class MachineEndpointsTest {
     }
 
     @Test
+    void aMachineReleasedBackToItsRollbackDeploymentIsNoFailureWhileItStagesAndReboots() {
+        start(TestFleet.view(group));
+        store.recordMachine(new MachineState(m.id(), Optional.of(NEW), Optional.of(T), Optional.empty(), Optional.of(NEW),
+                Optional.of(T), Optional.empty(), Optional.of(T)));
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(NEW, null, OLD));
+        // The planner rolled the group back: released for OLD, which is its rollback deployment already.
+        store.recordMachine(new MachineState(m.id(), Optional.of(NEW), Optional.of(T), Optional.empty(), Optional.of(OLD),
+                Optional.of(T), Optional.empty(), Optional.of(T)));
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(NEW, null, OLD));
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(NEW, OLD, OLD)); // staged, waiting for its slot
+        assertThat(store.machine(m.id()).orElseThrow().failure()).isEmpty();
+        assertThat(store.machineRollback(m.id()).orElseThrow().rolledBackOnItsOwn()).isFalse();
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(OLD, null, NEW));
+        assertThat(store.machine(m.id()).orElseThrow().failure()).isEmpty();
+        assertThat(store.machine(m.id()).orElseThrow().booted()).contains(OLD);
+    }
+
+    @Test
     void aNewReleaseClearsTheRolledBackMark() {
         start(TestFleet.view(group));
         TestFleet.release(store, m, NEW, T);

@@ -264,6 +264,40 @@ class FleetLoaderTest {
     }
 
     @Test
+    void filesThatWaitedForTheShapeCheckAreCheckedOnceWhenItBecomesReady() throws IOException {
+        write("fleet.yaml", FLEET);
+        write("streams/fcos.yaml", STREAM);
+        for (int i = 0; i < 40; i++) {
+            write("images/img-" + i + ".yaml", IMAGE.replace("name: edge", i % 10 == 3 ? "name: Bad_" + i : "name: img-" + i));
+        }
+        SchemaValidator schemas = new SchemaValidator();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<Origin> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        ShapeCheck becomingReady = new ShapeCheck() {
+            @Override
+            public List<Diagnostic> check(YamlDocument document, Kind kind) {
+                checks.incrementAndGet();
+                checked.add(new Origin(document.file(), document.index()));
+                return schemas.check(document, kind);
+            }
+
+            @Override
+            public boolean ready() {
+                return asked.incrementAndGet() > 12; // the first files are read while the schemas "compile"
+            }
+        };
+
+        LoadResult r = new FleetLoader(LoadLimits.DEFAULT, becomingReady).load(new FolderTree(repo), "fleet");
+        LoadResult direct = load();
+
+        assertThat(checks.get()).isEqualTo(42).isEqualTo(checked.size());
+        assertThat(r.diagnostics()).isEqualTo(direct.diagnostics()).hasSize(4);
+        assertThat(r.images()).isEqualTo(direct.images()).hasSize(36);
+        assertThat(r.streams()).isEqualTo(direct.streams());
+    }
+
+    @Test
     void keepsTheDocumentsItReadWithTheirContent() throws IOException {
         write("fleet.yaml", FLEET);
         write("images/edge.yaml", STREAM + "---\n" + IMAGE);

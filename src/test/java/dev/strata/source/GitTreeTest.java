@@ -79,6 +79,31 @@ class GitTreeTest {
     }
 
     @Test
+    void aFileKeepsItsContentIdAcrossCommitsUntilItsBytesChange() throws Exception {
+        try (TestRepo repo = TestRepo.init(tmp.resolve("r"))) {
+            repo.write("a.yaml", "a: 1\n").write("b.yaml", "b: 1\n").symlink("link.yaml", "a.yaml");
+            repo.commit("first");
+            repo.write("b.yaml", "b: 2\n");
+            repo.commit("second");
+            try (GitSource source = GitSource.open(repo.dir.toString())) {
+                GitTree first = source.at("HEAD~1");
+                GitTree second = source.at("HEAD");
+                assertThat(second.contentId("a.yaml")).isPresent().isEqualTo(first.contentId("a.yaml"));
+                assertThat(second.contentId("b.yaml")).isPresent().isNotEqualTo(first.contentId("b.yaml"));
+                // the blob the symlink leads to, not the link itself
+                assertThat(first.contentId("link.yaml")).isEqualTo(first.contentId("a.yaml"));
+                // the same bytes under another name share the id; a reader keys on the path as well
+                repo.write("c.yaml", "a: 1\n");
+                repo.commit("third");
+                assertThat(source.at("HEAD").contentId("c.yaml")).isEqualTo(first.contentId("a.yaml"));
+                assertThat(first.contentId("")).isEmpty();
+                assertThat(first.contentId("missing.yaml")).isEmpty();
+                assertThat(first.contentId("../a.yaml")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void followsSymlinksThatStayInsideTheTree() throws Exception {
         try (TestRepo repo = TestRepo.init(tmp.resolve("r"))) {
             repo.write("shared/base.yaml", "base\n").write("shared/conf/x.conf", "x")
