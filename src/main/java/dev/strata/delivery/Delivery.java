@@ -100,10 +100,9 @@ public final class Delivery implements AutoCloseable {
             for (FleetLockHolder h : holders) {
                 int[] c = counts.computeIfAbsent(h.group(), k -> new int[3]);
                 c[1]++;
-                var timeout = index.flatMap(i -> i.group(h.group())).map(g -> g.rollout().updateTimeout())
-                        .orElse(Rollout.DEFAULT_UPDATE_TIMEOUT);
+                Optional<Rollout> rollout = index.flatMap(i -> i.group(h.group())).map(g -> g.rollout());
                 Optional<MachineState> m = r.machine(h.machineId());
-                if (Holders.failed(h, m, timeout, now)) c[2]++;
+                if (Holders.failed(h, m, rollout, now)) c[2]++;
             }
             return r.unknownMachineCount();
         });

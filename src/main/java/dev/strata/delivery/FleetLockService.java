@@ -148,9 +148,9 @@ final class FleetLockService implements FleetLock {
         int marked = 0;
         for (FleetLockHolder h : holders) {
             if (h.failed()) continue;
-            var timeout = index.group(h.group()).map(g -> g.rollout().updateTimeout()).orElse(Rollout.DEFAULT_UPDATE_TIMEOUT);
-            if (!Holders.overdue(h, tx.machine(h.machineId()), timeout, now)) continue;
-            String why = Holders.why(h, timeout);
+            Optional<Rollout> rollout = index.group(h.group()).map(FleetIndex.Group::rollout);
+            if (!Holders.overdue(h, tx.machine(h.machineId()), rollout, now)) continue;
+            String why = Holders.why(h, rollout);
             if (tx.markFleetLockFailed(h.machineId(), now, why)) {
                 tx.appendHistory(new HistoryEntry(now, index.view().revision(), "lock-failed", h.group(), h.machineId(), why));
                 notes.add(() -> events.holderFailed(h.group(), h.machineId(), why));

@@ -261,6 +261,23 @@ class FleetLockTest {
     }
 
     @Test
+    void aHoldersTimeoutCountsOnlyOpenWindowTimeAsThePlannersDoes() {
+        // Weekday nights 01:00-05:00 in Berlin; granted at 04:50, ten minutes before the window closes.
+        Window nights = new Window(EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(1, 0), Duration.ofHours(4));
+        MachineGroup g = group("dc-east").window(nights, "Europe/Berlin").updateTimeout(Duration.ofHours(1)).build();
+        FleetLock lock = start(g);
+        Machine m = g.machines().get(0);
+        clock.set(Instant.parse("2026-11-27T03:50:00Z"));
+        release(store, m, NEW, clock.instant());
+        assertThat(lock.preReboot("dc-east", m.id())).isEqualTo(Reply.ok());
+        clock.set(Instant.parse("2026-11-27T12:00:00Z")); // 8 hours later, but only 10 minutes of window
+        assertThat(delivery.markOverdueHolders()).isZero();
+        clock.set(Instant.parse("2026-11-30T00:51:00Z")); // Monday 01:51: 10 + 51 minutes of window
+        assertThat(delivery.markOverdueHolders()).isOne();
+        assertThat(store.fleetLockHolder(m.id()).orElseThrow().failure().orElseThrow()).contains("1h of open window time");
+    }
+
+    @Test
     void aHolderThatBootedItsDigestIsNotFailedHoweverLongItHolds() {
         MachineGroup g = group("dc-east").updateTimeout(Duration.ofHours(1)).build();
         start(g);

@@ -34,11 +34,6 @@ final class Scenario implements AutoCloseable {
     /** Seeds differ per scenario; -Dstrata.e2e.seed=N runs every scenario with N instead. */
     static final String SEED_PROPERTY = "strata.e2e.seed";
 
-    static {
-        // TEMPORARY until the graph branch's TCP_NODELAY fix in StrataServer lands.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     final ExampleRepo repo;
     final Path state;
     final Sim sim;
@@ -83,7 +78,6 @@ final class Scenario implements AutoCloseable {
     /** Starts serve at {@code start}, enrols and boots the hosts, and runs a few quiet minutes with reconcile ticks. */
     static Scenario start(Path tmp, TestRegistry registry, String baseDigest, Instant start, long defaultSeed,
                           java.util.function.UnaryOperator<ExampleRepo> firstCommit, Starter starter) throws Exception {
-        long t0 = System.nanoTime();
         ExampleRepo repo = ExampleRepo.create(tmp.resolve("repo"), registry, baseDigest, firstCommit);
         Path state = tmp.resolve("state.db");
         SimClock clock = new SimClock(start);
@@ -94,9 +88,7 @@ final class Scenario implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         sim.serve = starter.start(tmp, repo.dir, state, clock, http, sim);
         Scenario s = new Scenario(repo, state, sim, registry, http, built(sim, "dc-bonded", Optional.empty()).reference());
-        System.out.println("TIMING serve started after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         sim.provision(s.v1Reference, registry.host(), http, Files.createDirectories(tmp.resolve("env")));
-        System.out.println("TIMING provisioned after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         sim.runTo(start.plus(Duration.ofMinutes(1)));
         sim.startTicking();
         sim.runTo(start.plus(Duration.ofMinutes(6)));
@@ -182,21 +174,22 @@ final class Scenario implements AutoCloseable {
     }
 
     /** {@code strata ARGS --repo REPO --state STATE}, in this JVM. */
-    Sim.Cli.Run strata(String... args) {
+    Cli.Run strata(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--repo", repo.dir.toString(), "--state", state.toString()));
-        return Sim.cli(all.toArray(String[]::new));
+        return Cli.run(all.toArray(String[]::new));
     }
 
     /** {@code strata status --format json} as of the simulated time. */
     com.fasterxml.jackson.databind.JsonNode status() throws Exception {
-        Sim.Cli.Run r = strata("status", "--offline", "--format", "json", "--now", sim.now().toString());
+        Cli.Run r = strata("status", "--offline", "--format", "json", "--now", sim.now().toString());
         if (r.exitCode() != 0) throw new AssertionError("strata status: " + r);
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
     }
 
     @Override
     public void close() throws Exception {
+        System.out.println(sim.summary());
         try {
             sim.close();
         } finally {

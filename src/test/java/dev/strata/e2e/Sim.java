@@ -1,22 +1,16 @@
 package dev.strata.e2e;
 
-import dev.strata.cli.Main;
-import dev.strata.plan.MachineState;
 import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
-import dev.strata.state.FleetLockHolder;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +35,7 @@ final class Sim implements AutoCloseable {
         void line(String line);
     }
 
-    /** The group's limits as its spec states them. */
+    /** The group's limits as its spec states them: maxUnavailable, and the disruption budget per rack. */
     record Limits(int maxUnavailable, int perRack) {
     }
 
@@ -63,12 +57,11 @@ final class Sim implements AutoCloseable {
     final SimClock clock;
     final long seed;
     final MachineGroup group;
-    private Limits limits;
+    private final Invariants invariants;
     private final SplittableRandom random;
     private final PriorityQueue<Event> events = new PriorityQueue<>(Comparator.comparing(Event::at).thenComparingLong(Event::seq));
     private long seq;
     private final Map<String, SimHost> hosts = new LinkedHashMap<>();
-    private final Map<String, String> rackOf = new HashMap<>();
     private final Set<String> writtenOff = new HashSet<>();
     private final StateStore observer;
     private final Path repo;
@@ -107,21 +100,16 @@ final class Sim implements AutoCloseable {
 
     private Windows windows = Windows.ALWAYS;
     private boolean ticking;
-    private int maxHolders;
-    private int maxDown;
-    private int maxDownInARack;
-    private long checks;
 
     Sim(SimClock clock, long seed, MachineGroup group, Limits limits, Path repo, Path state) {
         this.clock = clock;
         this.seed = seed;
         this.group = group;
-        this.limits = limits;
+        this.invariants = new Invariants(group, limits);
         this.random = new SplittableRandom(seed);
         this.repo = repo;
         this.state = state;
         this.observer = SqliteStateStore.open(state);
-        for (Machine m : group.machines()) rackOf.put(m.id(), m.labels().getOrDefault("rack", ""));
     }
 
     Instant now() {
@@ -138,7 +126,7 @@ final class Sim implements AutoCloseable {
 
     /** A commit may change the limits; the invariants follow the spec in force. */
     void limits(Limits l) {
-        limits = l;
+        invariants.limits(l);
     }
 
     /**
@@ -148,10 +136,10 @@ final class Sim implements AutoCloseable {
     void provision(String image, String registryHost, HttpClient http, Path envDir) throws Exception {
         for (Machine m : group.machines()) {
             Path env = envDir.resolve(m.name() + ".env");
-            Cli.Run r = cli("machine-config", "--repo", repo.toString(), "--state", state.toString(),
+            Cli.Run r = Cli.run("machine-config", "--repo", repo.toString(), "--state", state.toString(),
                     "--url", serve.baseUrl().toString(), "--env-file", env.toString(), m.name());
             if (r.exitCode() != 0) throw new AssertionError("machine-config " + m.name() + ": " + r);
-            SimHost host = new SimHost(m.name(), rackOf.get(m.id()), SimHost.Settings.read(env), image, registryHost, http, this);
+            SimHost host = new SimHost(m.name(), Invariants.rack(m), SimHost.Settings.read(env), image, registryHost, http, this);
             hosts.put(m.name(), host);
             after(host, "provisioned", Duration.ofSeconds(random.nextLong(60)), host::provisioned);
         }
@@ -181,9 +169,12 @@ final class Sim implements AutoCloseable {
         windows = w;
     }
 
-    /** How long the next step may be: five minutes, or while quiet up to an hour, but never past a window's opening. */
+    /**
+     * How long the next step may be: five minutes, or while quiet (windows closed, no host rebooting or checking;
+     * one that never came back does not count) up to an hour, but never past a window's opening.
+     */
     private Duration cadence() {
-        if (windows.open(now()) || hosts.values().stream().anyMatch(SimHost::down)) return TICK;
+        if (windows.open(now()) || hosts.values().stream().anyMatch(h -> h.down() && h.phase() != SimHost.Phase.GONE)) return TICK;
         Duration untilOpen = Duration.between(now(), windows.nextOpening(now()));
         if (untilOpen.compareTo(QUIET_STEP) >= 0) return QUIET_STEP;
         return untilOpen.compareTo(TICK) > 0 ? untilOpen : TICK;
@@ -247,93 +238,41 @@ final class Sim implements AutoCloseable {
         clock.set(t);
     }
 
-    final Map<String, long[]> timing = new java.util.TreeMap<>();
-
     private void step() {
         Event e = events.poll();
         clock.set(e.at());
-        long t0 = System.nanoTime();
         try {
             e.action().run();
-            long[] t = timing.computeIfAbsent(e.what(), k -> new long[2]);
-            t[0]++;
-            t[1] += System.nanoTime() - t0;
         } catch (AssertionError failure) {
             throw new AssertionError(failure.getMessage() + "\n(seed " + seed + ")" + tail(), failure);
         }
-        long t1 = System.nanoTime();
         checkInvariants(e.who() + " " + e.what());
-        long[] t = timing.computeIfAbsent("invariants", k -> new long[2]);
-        t[0]++;
-        t[1] += System.nanoTime() - t1;
     }
 
-    /** The invariants, as the state file and the hosts show them now. */
+    /** The invariants, as the state file and the hosts show them now; fails the scenario when one is broken. */
     void checkInvariants(String after) {
-        checks++;
-        record Seen(List<FleetLockHolder> holders, Map<String, MachineState> machines) {
+        Optional<String> broken = invariants.check(observer, hosts.values(), writtenOff);
+        if (broken.isPresent()) {
+            throw new AssertionError("at " + now() + ", after " + after + ": " + broken.get() + "\n(seed " + seed + ")\n"
+                    + describe() + tail());
         }
-        Seen seen = observer.read(r -> new Seen(r.fleetLockHolders(group.name()), r.machines()));
-        Set<String> holderIds = new HashSet<>();
-        Map<String, Integer> holdersPerRack = new HashMap<>();
-        for (FleetLockHolder h : seen.holders()) {
-            holderIds.add(h.machineId());
-            holdersPerRack.merge(rackOf.get(h.machineId()), 1, Integer::sum);
-        }
-        check(seen.holders().size() <= limits.maxUnavailable(), after, seen.holders().size() + " FleetLock holders in "
-                + group.name() + ", more than maxUnavailable " + limits.maxUnavailable() + ": " + seen.holders());
-        holdersPerRack.forEach((rack, n) -> check(n <= limits.perRack(), after, n + " FleetLock holders in rack " + rack
-                + ", over its disruption budget " + limits.perRack()));
-
-        Map<String, Integer> updatingPerRack = new HashMap<>();
-        int updating = 0;
-        for (Machine m : group.machines()) {
-            MachineState s = seen.machines().get(m.id());
-            if (s == null || s.releasedDigest().isEmpty() || s.runs(s.releasedDigest().get()) || s.failure().isPresent()) continue;
-            updating++;
-            updatingPerRack.merge(rackOf.get(m.id()), 1, Integer::sum);
-        }
-        check(updating <= limits.maxUnavailable(), after, updating + " machines released for a digest they do not boot yet,"
-                + " more than maxUnavailable " + limits.maxUnavailable());
-        updatingPerRack.forEach((rack, n) -> check(n <= limits.perRack(), after, n + " machines of rack " + rack
-                + " released for a digest they do not boot yet, over its disruption budget " + limits.perRack()));
-
-        int down = 0;
-        Map<String, Integer> downPerRack = new HashMap<>();
-        for (SimHost h : hosts.values()) {
-            if (!h.down() || writtenOff.contains(h.name)) continue;
-            down++;
-            downPerRack.merge(h.rack, 1, Integer::sum);
-            check(holderIds.contains(h.id()), after, h + " is down but holds no FleetLock slot; holders: " + seen.holders());
-        }
-        check(down <= limits.maxUnavailable(), after, down + " hosts down at once, more than maxUnavailable " + limits.maxUnavailable());
-        downPerRack.forEach((rack, n) -> check(n <= limits.perRack(), after, n + " hosts of rack " + rack + " down at once"));
-        maxHolders = Math.max(maxHolders, seen.holders().size());
-        maxDown = Math.max(maxDown, down);
-        maxDownInARack = Math.max(maxDownInARack, downPerRack.values().stream().max(Integer::compare).orElse(0));
         if (serve instanceof InProcessServe p && !p.problems.isEmpty()) {
             throw new AssertionError("serve reported problems: " + p.problems + tail());
         }
     }
 
-    private void check(boolean ok, String after, String what) {
-        if (!ok) throw new AssertionError("at " + now() + ", after " + after + ": " + what + "\n(seed " + seed + ")\n" + describe() + tail());
-    }
-
     int maxHolders() {
-        return maxHolders;
-    }
-
-    int maxDown() {
-        return maxDown;
+        return invariants.maxHolders();
     }
 
     int maxDownInARack() {
-        return maxDownInARack;
+        return invariants.maxDownInARack();
     }
 
-    long invariantChecks() {
-        return checks;
+    /** One line for the test log: how much was simulated and checked. */
+    String summary() {
+        return "seed " + seed + ": simulated until " + now() + ", " + seq + " events, " + invariants.checks() + " invariant checks, "
+                + grants.size() + " slots granted, " + refusals.size() + " refused, " + reconciles.size() + " reconciles";
     }
 
     void granted(SimHost h, String digest) {
@@ -384,43 +323,16 @@ final class Sim implements AutoCloseable {
         return "\n--- the last " + last.size() + " of " + lines.size() + " simulation lines:\n" + String.join("\n", last);
     }
 
-    /** The strata command in this JVM, as a person at a shell would run it. */
-    static Cli.Run cli(String... args) {
-        return Cli.run(args);
-    }
-
     static String short12(String digest) {
         return digest == null ? "-" : digest.startsWith("sha256:") ? digest.substring(7, 19) : digest;
     }
 
     @Override
     public void close() throws Exception {
-        timing.forEach((k, v) -> System.out.println("TIMING " + k + ": " + v[0] + " events, " + v[1] / 1_000_000 + " ms"));
         try {
             if (serve != null) serve.close();
         } finally {
             observer.close();
         }
-    }
-
-    /** Runs {@code strata ARGS} through {@link Main#run}. */
-    static final class Cli {
-        record Run(int exitCode, String out, String err) {
-            @Override
-            public String toString() {
-                return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-            }
-        }
-
-        static Run run(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-            return new Run(code, out.toString(), err.toString());
-        }
-    }
-
-    Optional<SimHost> hostById(String id) {
-        return hosts.values().stream().filter(h -> h.id().equals(id)).findFirst();
     }
 }

@@ -97,7 +97,7 @@ class SimulatedRolloutTest {
         });
         assertThat(sim.grants).filteredOn(g -> g.at().isBefore(berlin(26, 5, 0))).extracting(Sim.Grant::host)
                 .as("Thursday night: the canary only").containsExactlyElementsOf(CANARY);
-        assertThat(sim.maxHolders()).as("two slots were held at once in the last wave").isEqualTo(2);
+        assertThat(sim.maxHolders()).isLessThanOrEqualTo(2);
         assertThat(sim.maxDownInARack()).isEqualTo(1);
 
         // Wave by wave: a wave's first grant comes after the wave before it arrived and baked for 30 minutes.
@@ -127,6 +127,8 @@ class SimulatedRolloutTest {
         assertThat(released.get("canary")).containsExactlyElementsOf(CANARY);
         assertThat(released.get("early")).containsExactlyInAnyOrderElementsOf(EARLY);
         assertThat(released.get("rest")).containsExactlyInAnyOrderElementsOf(REST);
+        assertThat(promotes).as("the last wave starts with both slots, one machine per rack")
+                .anySatisfy(e -> assertThat(e.detail()).isEqualTo("dc-east-04,dc-east-06"));
 
         sim.runTo(sim.now().plus(Duration.ofMinutes(6)));
         JsonNode done = s.groupStatus();
@@ -137,10 +139,10 @@ class SimulatedRolloutTest {
     }
 
     /**
-     * maxUnavailable raised to 5, so only the budget of one per rack limits the rollout. Each host's first
-     * steady-state after its update is lost on the way, so it keeps its slot until its next timer run while the
-     * planner, which saw it report, already released the next machine of its rack: FleetLock's own count of
-     * the rack's budget must turn that machine away.
+     * maxUnavailable raised to 5, so only the budget of one per rack limits the rollout. After its update each
+     * host's steady-state calls are lost on the way for 15 minutes, so it keeps its slot while the planner,
+     * which saw it report, already released the next machine of its rack: FleetLock's own count of the rack's
+     * budget must turn that machine away.
      */
     @Test
     void aDisruptionBudgetOfOnePerRackHoldsAtEveryMoment() throws Exception {
@@ -154,7 +156,9 @@ class SimulatedRolloutTest {
 
         sim.runUntil("every dc-east host on the bond0 build", () -> sim.allOn(v2), berlin(27, 5, 0));
         assertThat(sim.maxDownInARack()).isEqualTo(1);
-        assertThat(sim.maxDown()).as("one per rack, two racks").isEqualTo(2);
+        assertThat(s.history()).as("two at once when the racks differ, never two of one rack")
+                .anySatisfy(e -> assertThat(e.detail()).isEqualTo("dc-east-04,dc-east-06"))
+                .noneSatisfy(e -> assertThat(e.detail()).matches("dc-east-0[1-5],dc-east-0[1-5]"));
         assertThat(sim.refusals).as("FleetLock turned a machine away for its rack's budget")
                 .anySatisfy(r -> {
                     assertThat(r.kind()).isEqualTo("slots_full");
@@ -234,7 +238,7 @@ class SimulatedRolloutTest {
             assertThat(e.detail()).isEqualTo(canary.id());
         });
 
-        Sim.Cli.Run releaseLock = s.strata("rollout", "release-lock", Scenario.GROUP, "dc-east-01", "--reason", "host is dead, RMA");
+        Cli.Run releaseLock = s.strata("rollout", "release-lock", Scenario.GROUP, "dc-east-01", "--reason", "host is dead, RMA");
         assertThat(releaseLock.exitCode()).as("%s", releaseLock).isZero();
         sim.writeOff(canary);
         assertThat(sim.store().fleetLockHolders(Scenario.GROUP)).isEmpty();
