@@ -19,8 +19,15 @@ import java.util.function.Consumer;
  * @param source the repository as a URL, for the {@code org.opencontainers.image.source} label; empty
  *     for a local folder (a path is not meaningful elsewhere, and would make digests differ between machines)
  * @param log progress lines, one per step (for the CLI); never carries a credential
+ * @param progress how far each build has got, for a display on a terminal; called from the build's threads
  */
 public record BuildSettings(SpecTree tree, Instant commitTime, Optional<String> source, Optional<String> registry,
                             RegistrySettings registries, Credentials credentials, Retry retry, Path workDir,
-                            Clock clock, Consumer<String> log) {
+                            Clock clock, Consumer<String> log, Consumer<BuildProgress> progress) {
+    /** Settings with no progress display. */
+    public BuildSettings(SpecTree tree, Instant commitTime, Optional<String> source, Optional<String> registry,
+                         RegistrySettings registries, Credentials credentials, Retry retry, Path workDir,
+                         Clock clock, Consumer<String> log) {
+        this(tree, commitTime, source, registry, registries, credentials, retry, workDir, clock, log, p -> { });
+    }
 }

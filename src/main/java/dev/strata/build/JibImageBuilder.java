@@ -14,12 +14,15 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import dev.strata.inputs.AgentLayer;
 import dev.strata.inputs.InputsHasher;
 import dev.strata.plan.Action;
 import dev.strata.plan.Build;
 import dev.strata.plan.Desired;
 import dev.strata.plan.InputsDigest;
+import dev.strata.registry.BaseBlobs;
+import dev.strata.registry.Connections;
 import dev.strata.registry.ImageLookup;
 import dev.strata.registry.RegistryFailure;
 import dev.strata.registry.Repository;
@@ -36,6 +39,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -44,9 +49,10 @@ import java.util.function.Function;
  * archive under {@code <workDir>/images}. An image whose inputs tag is already in the registry is not
  * built again: its digest is returned, and nothing is written. Reproducible: the same inputs at the same
  * commit give the same digest on any machine (fixed tool name and version, file times, created time).
- * Use it as a {@code dev.strata.reconcile.BuildExecutor} through {@code builder::build}.
+ * Use it as a {@code dev.strata.reconcile.BuildExecutor} through {@code builder::build}, one per run, and
+ * close it after the run (it keeps registry connections open between builds).
  */
-public final class JibImageBuilder {
+public final class JibImageBuilder implements AutoCloseable {
     /** Identifies the image layout, not Strata's version: an upgrade of Strata must not change digests. */
     static final String TOOL_NAME = "strata";
     static final String TOOL_VERSION = "layout-1";
@@ -56,6 +62,14 @@ public final class JibImageBuilder {
     private final BuildSettings settings;
     private final Function<String, Optional<Build>> builtByInputs;
     private final InputsHasher files;
+    private final Connections connections = new Connections();
+    private final PlaceBase placeBase;
+    /** jib's steps for every build of the run: one pool, rather than a new one (and its threads) per build. */
+    private final ExecutorService jibThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jib");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param builtByInputs finds a recorded build by inputs digest: an image built on another image of the
@@ -65,6 +79,13 @@ public final class JibImageBuilder {
         this.settings = settings;
         this.builtByInputs = builtByInputs;
         this.files = new InputsHasher(settings.tree());
+        this.placeBase = new PlaceBase(new BaseBlobs(settings.credentials(), settings.retry(), settings.registries(), connections),
+                settings.progress(), settings.log());
+    }
+
+    @Override
+    public void close() {
+        connections.close();
     }
 
     /** The repository an image is pushed to, when a registry is configured. */
@@ -73,6 +94,7 @@ public final class JibImageBuilder {
     }
 
     public Build build(Action.BuildImage action, Desired desired) throws BuildFailure, InterruptedException {
+        if (action.republish().isPresent()) return republish(action, action.republish().get(), desired);
         String name = action.image();
         InputsDigest in = desired.inputs().get(name);
         Image spec = desired.fleet().image(name).orElseThrow(() -> new BuildFailure("image " + name + " is not in the fleet"));
@@ -81,7 +103,8 @@ public final class JibImageBuilder {
         }
         Optional<Repository> target = target(name);
         String tag = Labels.inputsTag(in.digest());
-        try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry())) {
+        settings.progress().accept(BuildProgress.checking(name));
+        try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry(), connections)) {
             if (target.isPresent()) {
                 Optional<ImageLookup.Image> pushed = find(lookup, target.get(), tag, "look for " + name + " in");
                 if (pushed.isPresent()) {
@@ -89,7 +112,7 @@ public final class JibImageBuilder {
                             + pushed.get().digest() + "); not rebuilt");
                     return new Build(name, in.digest(), pushed.get().digest(), target.get().name() + "@" + pushed.get().digest(),
                             desired.revision(), baseDigestOf(pushed.get(), in), Labels.osVersion(pushed.get().version()),
-                            settings.clock().instant());
+                            settings.clock().instant(), pushed.get().created(), pushed.get().version());
                 }
             }
             Base base = base(spec, in, desired, lookup);
@@ -101,11 +124,31 @@ public final class JibImageBuilder {
             Optional<String> baseVersion = Labels.osVersion(baseImage.version());
             Map<String, String> labels = Labels.of(spec, in.digest(), base.name(), base.digest(), baseVersion, created,
                     desired.revision(), settings.source());
-            String digest = containerize(spec, base, target, tag, in, created, labels, AgentLayer.forImage(desired.fleet(), name));
+            Optional<String> streamTag = Optional.empty();
+            if (zincati(desired, name)) {
+                Labels.forZincati(labels, baseImage.labels(), fallbackStream(desired, name), baseVersion, in.digest());
+                streamTag = Optional.of(labels.get(Labels.COREOS_STREAM));
+            }
+            BuildProgress progress = BuildProgress.checking(name);
+            if (target.isPresent()) progress = placeBase.place(name, base.pulled(), baseImage, target.get());
+            String digest;
+            Path staging = null;
+            try {
+                Files.createDirectories(settings.workDir());
+                staging = Files.createTempDirectory(settings.workDir(), "build-" + name + "-");
+                digest = containerize(name, Jib.from(baseImage(base)), base, layers(spec, AgentLayer.forImage(desired.fleet(), name), staging), target, tag, streamTag,
+                        archive(name, in), created, labels, progress);
+            } catch (IOException e) {
+                throw new BuildFailure("image " + name + ": cannot stage its files under " + settings.workDir() + ": " + e);
+            } catch (InvalidImageReferenceException e) {
+                throw new BuildFailure("image " + name + ": " + e.getMessage() + " is not an image reference");
+            } finally {
+                if (staging != null) deleteTree(staging);
+            }
             String reference = target.map(t -> t.name() + "@" + digest).orElseGet(() -> "oci-archive:" + archive(name, in));
             settings.log().accept(name + ": built " + reference);
             return new Build(name, in.digest(), digest, reference, desired.revision(), base.digest(), baseVersion,
-                    settings.clock().instant());
+                    settings.clock().instant(), Optional.of(created), Optional.ofNullable(labels.get(Labels.VERSION)));
         }
     }
 
@@ -183,55 +226,115 @@ public final class JibImageBuilder {
         return settings.workDir().resolve("images").resolve(image + "-" + Labels.hex(in.digest()).substring(0, 12) + ".tar");
     }
 
-    private String containerize(Image spec, Base base, Optional<Repository> target, String tag, InputsDigest in,
-                                Instant created, Map<String, String> labels, Optional<AgentLayer> agent)
+    /** Images whose group Zincati updates: they carry Zincati's labels and the stream tag (docs/zincati.md). */
+    static boolean zincati(Desired desired, String image) {
+        return desired.fleet().groups().stream().anyMatch(g -> g.delivery() == dev.strata.spec.MachineGroup.Delivery.ZINCATI
+                && g.image().equals(image));
+    }
+
+    /** {@code com.coreos.stream} for a base that has none: the root stream's tag, else its name. */
+    private static String fallbackStream(Desired desired, String image) {
+        return dev.strata.plan.Releases.rootStream(desired.fleet(), image).map(s -> s.tag().orElse(s.name())).orElse("stable");
+    }
+
+    private RegistryImage baseImage(Base base) throws InvalidImageReferenceException {
+        return RegistryImage.named(ImageReference.parse(base.pulled().name() + "@" + base.digest()))
+                .addCredentialRetriever(settings.credentials().retriever(base.pulled().registry()));
+    }
+
+    /**
+     * A zincati group's revert or rollback: the pushed image {@code fromDigest}, unchanged but for a created
+     * time no earlier than {@code notBefore} and a new version label, pushed as
+     * {@code inputs-<32 hex>-r<notBefore seconds>} (docs/zincati.md). Found by that tag when pushed already.
+     */
+    private Build republish(Action.BuildImage action, Action.Republish rp, Desired desired)
             throws BuildFailure, InterruptedException {
-        Path staging = null;
+        String name = action.image();
+        String ref = rp.fromReference();
+        if (!ref.contains("@")) throw new BuildFailure("image " + name + ": " + ref + " is not in a registry; a republish needs one");
+        Repository repo = repository(ref.substring(0, ref.indexOf('@')), name);
+        String tag = Labels.republishTag(action.inputsDigest(), rp.notBefore());
+        try (ImageLookup lookup = new ImageLookup(settings.credentials(), settings.retry(), connections)) {
+            Optional<ImageLookup.Image> pushed = find(lookup, repo, tag, "look for " + name + " in");
+            if (pushed.isPresent()) {
+                settings.log().accept(name + ": already republished as " + repo.withTag(tag) + " (" + pushed.get().digest() + ")");
+                return republished(action, repo, pushed.get().digest(), pushed.get(), desired, pushed.get().created(),
+                        pushed.get().version());
+            }
+            ImageLookup.Image old = find(lookup, repo, rp.fromDigest(), "read " + name + " from")
+                    .orElseThrow(() -> new BuildFailure("image " + name + ": " + rp.fromDigest() + " is no longer in repository "
+                            + repo.path() + " on registry " + repo.host() + "; it cannot be published again"));
+            Instant created = old.created().filter(c -> c.isAfter(rp.notBefore())).orElse(rp.notBefore());
+            Map<String, String> labels = new java.util.TreeMap<>(old.labels());
+            labels.put(Labels.VERSION, rp.version());
+            labels.put(Labels.CREATED, java.time.format.DateTimeFormatter.ISO_INSTANT.format(created));
+            Optional<String> streamTag = Optional.ofNullable(labels.get(Labels.COREOS_STREAM)).filter(v -> !v.isBlank());
+            Base from = new Base(repo, rp.fromDigest(), ref);
+            String digest;
+            try {
+                digest = containerize(name, Jib.from(baseImage(from)), from, List.of(), Optional.of(repo), tag, streamTag,
+                        settings.workDir().resolve("unused.tar"), created, labels, BuildProgress.checking(name));
+            } catch (InvalidImageReferenceException e) {
+                throw new BuildFailure("image " + name + ": " + e.getMessage() + " is not an image reference");
+            }
+            settings.log().accept(name + ": published " + rp.fromDigest() + " again as " + repo.name() + "@" + digest
+                    + " (version " + rp.version() + ")");
+            return republished(action, repo, digest, old, desired, Optional.of(created), Optional.of(rp.version()));
+        }
+    }
+
+    private Build republished(Action.BuildImage action, Repository repo, String digest, ImageLookup.Image image,
+                              Desired desired, Optional<Instant> created, Optional<String> version) {
+        String baseDigest = Optional.ofNullable(image.labels().get("org.opencontainers.image.base.digest")).orElse("");
+        return new Build(action.image(), action.inputsDigest(), digest, repo.name() + "@" + digest, desired.revision(),
+                baseDigest, Labels.osVersion(image.version()), settings.clock().instant(), created, version);
+    }
+
+    private String containerize(String name, JibContainerBuilder image, Base base, List<FileEntriesLayer> layers,
+                                Optional<Repository> target, String tag, Optional<String> extraTag, Path archive,
+                                Instant created, Map<String, String> labels, BuildProgress progress)
+            throws BuildFailure, InterruptedException {
         try {
             Files.createDirectories(settings.workDir());
-            staging = Files.createTempDirectory(settings.workDir(), "build-" + spec.name() + "-");
-            RegistryImage from = RegistryImage.named(ImageReference.parse(base.pulled().name() + "@" + base.digest()))
-                    .addCredentialRetriever(settings.credentials().retriever(base.pulled().registry()));
-            JibContainerBuilder image = Jib.from(from)
-                    .setFormat(ImageFormat.OCI)
+            image.setFormat(ImageFormat.OCI)
                     .setCreationTime(created)
                     .setLabels(labels);
-            for (FileEntriesLayer layer : layers(spec, agent, staging)) image.addFileEntriesLayer(layer);
+            for (FileEntriesLayer layer : layers) image.addFileEntriesLayer(layer);
             boolean insecure = settings.registries().insecure(base.pulled())
                     || target.map(t -> settings.registries().insecure(t)).orElse(false);
-            Path archive = archive(spec.name(), in);
             Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
             Containerizer to;
             if (target.isPresent()) {
                 to = Containerizer.to(RegistryImage.named(ImageReference.parse(target.get().withTag(tag)))
                         .addCredentialRetriever(settings.credentials().retriever(target.get().registry())));
+                if (extraTag.isPresent()) to.withAdditionalTag(extraTag.get());
             } else {
                 Files.createDirectories(archive.getParent());
-                to = Containerizer.to(TarImage.at(partial).named("strata/" + spec.name() + ":" + tag));
+                to = Containerizer.to(TarImage.at(partial).named("strata/" + name + ":" + tag));
             }
             to.setToolName(TOOL_NAME).setToolVersion(TOOL_VERSION)
+                    .setExecutorService(jibThreads)
                     .setAllowInsecureRegistries(insecure)
                     .setBaseImageLayersCache(settings.workDir().resolve("cache").resolve("jib-base"))
                     .setApplicationLayersCache(settings.workDir().resolve("cache").resolve("jib-application"))
                     .addEventHandler(LogEvent.class, e -> {
                         if (e.getLevel() == LogEvent.Level.ERROR || e.getLevel() == LogEvent.Level.WARN) {
-                            settings.log().accept(spec.name() + ": jib: " + e.getMessage());
+                            settings.log().accept(name + ": jib: " + e.getMessage());
                         }
                     });
+            if (target.isPresent()) to.addEventHandler(ProgressEvent.class, new PushProgress(progress, settings.progress()));
             JibContainer built = insecure ? HttpCredentials.during(() -> image.containerize(to)) : image.containerize(to);
             if (target.isEmpty()) Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return built.getDigest().toString();
         } catch (InterruptedException e) {
             throw e;
         } catch (InvalidImageReferenceException e) {
-            throw new BuildFailure("image " + spec.name() + ": " + e.getMessage() + " is not an image reference");
+            throw new BuildFailure("image " + name + ": " + e.getMessage() + " is not an image reference");
         } catch (Exception e) {
-            String where = target.map(t -> "push image " + spec.name() + " to repository " + t.path() + " on registry " + t.host())
-                    .orElse("write image " + spec.name() + " to " + archive(spec.name(), in));
+            String where = target.map(t -> "push image " + name + " to repository " + t.path() + " on registry " + t.host())
+                    .orElse("write image " + name + " to " + archive);
             throw new BuildFailure("cannot " + where + " (base " + base.pulled().name() + "@" + base.digest() + " from registry "
                     + base.pulled().host() + "): " + rootMessage(e));
-        } finally {
-            if (staging != null) deleteTree(staging);
         }
     }
 

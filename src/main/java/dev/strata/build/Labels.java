@@ -17,6 +17,9 @@ public final class Labels {
     public static final String IMAGE = "dev.strata.image";
     public static final String INPUTS = "dev.strata.inputs";
     public static final String VERSION = "org.opencontainers.image.version";
+    /** The update stream Zincati reads from the booted image and rebases to as a tag (protocols.md section 2). */
+    public static final String COREOS_STREAM = "com.coreos.stream";
+    public static final String CREATED = "org.opencontainers.image.created";
     private static final String OCI = "org.opencontainers.image.";
     private static final String STRATA_VERSION = ".strata.";
 
@@ -55,6 +58,23 @@ public final class Labels {
 
     static String hex(String digest) {
         return digest.substring(digest.indexOf(':') + 1);
+    }
+
+    /**
+     * A zincati group's image: Zincati needs {@code com.coreos.stream} (the base's, else the Strata stream's
+     * tag or name) and checks the staged image's version against the graph's, so Strata's version label
+     * wins over the spec's here.
+     */
+    static void forZincati(Map<String, String> labels, Map<String, String> baseLabels, String fallbackStream,
+                           Optional<String> baseVersion, String inputsDigest) {
+        String stream = Optional.ofNullable(baseLabels.get(COREOS_STREAM)).filter(v -> !v.isBlank()).orElse(fallbackStream);
+        labels.put(COREOS_STREAM, stream);
+        labels.put(VERSION, version(baseVersion, inputsDigest));
+    }
+
+    /** The tag a republished build gets: its inputs tag and the earliest created time it was given. */
+    public static String republishTag(String inputsDigest, Instant notBefore) {
+        return inputsTag(inputsDigest) + "-r" + notBefore.getEpochSecond();
     }
 
     /** The tag that names an image's build of some inputs: {@code inputs-<first 32 hex>}. */

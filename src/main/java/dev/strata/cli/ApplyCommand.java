@@ -55,6 +55,11 @@ final class ApplyCommand implements Callable<Integer> {
             description = "Apply as of this time (ISO-8601), for simulations and tests; the plan must still hold then. Default: now.")
     Optional<Instant> asOf;
 
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|plain|tty",
+            description = "Build progress: tty redraws a line per running image with its layers and bytes; plain prints"
+                    + " lines only; auto is tty on a terminal. Default: ${DEFAULT-VALUE}.")
+    BuildProgressView.Mode progress;
+
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -79,21 +84,24 @@ final class ApplyCommand implements Callable<Integer> {
             Planning.recordStreams(current, store, now);
             // Time moves between plan and apply: a window may have closed since.
             Applier.checkWindows(plan, current.desired(), now);
-            var builder = Builders.forRun(repo, rev, current.desired().fleet(), store, spec.commandLine().getErr());
-            Applier.Outcome o = new Applier(store, Optional.of(builder)).apply(plan, current.desired(), now, new Applier.Listener() {
-                @Override
-                public void applied(String line) {
-                    out.println("applied " + line);
-                    out.flush();
-                    CrashTestHook.afterAction();
-                }
+            BuildProgressView view = BuildProgressView.of(progress, out, spec.commandLine().getErr(), false);
+            Applier.Outcome o;
+            try (Builders.Run builder = Builders.forRun(repo, rev, current.desired().fleet(), store, view)) {
+                o = new Applier(store, Optional.of(builder)).apply(plan, current.desired(), now, new Applier.Listener() {
+                    @Override
+                    public void applied(String line) {
+                        view.say("applied " + line);
+                        CrashTestHook.afterAction();
+                    }
 
-                @Override
-                public void failed(String line) {
-                    out.println("failed  " + line);
-                    out.flush();
-                }
-            });
+                    @Override
+                    public void failed(String line) {
+                        view.say("failed  " + line);
+                    }
+                }, view);
+            } finally {
+                view.finish();
+            }
             out.println("Apply: " + o.applied().size() + " applied, " + o.failed().size() + " failed.");
             return o.failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
         } catch (RunLockedException e) {

@@ -56,6 +56,11 @@ final class BuildCommand implements Callable<Integer> {
             description = "How long to wait for another run to finish (e.g. 5m). Default: fail at once.")
     String wait;
 
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|plain|tty",
+            description = "Build progress: tty redraws a line per running image with its layers and bytes; plain prints"
+                    + " lines only; auto is tty on a terminal. Default: ${DEFAULT-VALUE}.")
+    BuildProgressView.Mode progress;
+
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -85,26 +90,32 @@ final class BuildCommand implements Callable<Integer> {
                 }
             }
             Map<String, String[]> rows = new ConcurrentHashMap<>();
+            BuildProgressView view = BuildProgressView.of(progress, out, err, true);
+            view.expect(builds.size());
             Applier.BuildListener listener = new Applier.BuildListener() {
                 @Override
                 public void started(Action.BuildImage a) {
-                    say(out, "… " + a.image() + ": building (" + a.reason() + ")");
+                    view.started(a);
                 }
 
                 @Override
                 public void built(Action.BuildImage a, Build b, Duration took) {
                     rows.put(a.image(), new String[]{a.image(), "built", b.reference(), seconds(took)});
-                    say(out, "+ " + a.image() + ": " + b.reference() + " (" + seconds(took) + ")");
+                    view.built(a, b, took);
                 }
 
                 @Override
                 public void failed(Action.BuildImage a, String message, Duration took) {
                     rows.put(a.image(), new String[]{a.image(), "FAILED", message.replaceFirst("^\\+ [^:]+: ", ""), seconds(took)});
-                    say(out, "! " + message.substring(2));
+                    view.failed(a, message, took);
                 }
             };
-            var builder = Builders.forRun(repo, rev, fleet, store, err);
-            Applier.Outcome o = new Applier(store, Optional.of(builder)).applyBuilds(builds, r.desired(), now, listener, parallel);
+            Applier.Outcome o;
+            try (Builders.Run builder = Builders.forRun(repo, rev, fleet, store, view)) {
+                o = new Applier(store, Optional.of(builder)).applyBuilds(builds, r.desired(), now, listener, parallel);
+            } finally {
+                view.finish();
+            }
             if (!builds.isEmpty()) table(out, builds, rows);
             out.println("Build: " + o.applied().size() + " built, " + o.failed().size() + " failed.");
             return o.failed().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -129,13 +140,6 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         return all.stream().filter(b -> wanted.contains(b.image())).toList();
-    }
-
-    private static void say(PrintWriter out, String line) {
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
     }
 
     private static String seconds(Duration d) {

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.build.BuildProgress;
 import dev.strata.build.BuildSettings;
 import dev.strata.build.JibImageBuilder;
 import dev.strata.reconcile.Applier;
@@ -16,30 +17,53 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The image builder for one run: the Fleet's registry or --registry, --mirror, --insecure-registry. */
 final class Builders {
     private Builders() {
     }
 
-    static BuildExecutor forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, PrintWriter log) {
+    /** A run's builder; close it after the run (it keeps registry connections open between builds). */
+    record Run(JibImageBuilder builder) implements BuildExecutor, AutoCloseable {
+        @Override
+        public dev.strata.plan.Build build(dev.strata.plan.Action.BuildImage action, dev.strata.plan.Desired desired)
+                throws Exception {
+            var built = builder.build(action, desired);
+            CrashTestHook.afterPush(); // crash tests only: halts here, between the push and the state write
+            return built;
+        }
+
+        @Override
+        public void close() {
+            builder.close();
+        }
+    }
+
+    /** Notes go to {@code view}'s error stream, progress to its live block. */
+    static Run forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, BuildProgressView view) {
+        return forRun(repo, rev, fleet, store, view::note, view);
+    }
+
+    /** For reconcile and serve: notes as lines on {@code log}, no progress display. */
+    static Run forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, PrintWriter log) {
+        return forRun(repo, rev, fleet, store, line -> {
+            synchronized (log) {
+                log.println(line);
+                log.flush();
+            }
+        }, progress -> { });
+    }
+
+    private static Run forRun(RepoOptions repo, Revision rev, FleetSpec fleet, StateStore store, Consumer<String> notes,
+                              Consumer<BuildProgress> progress) {
         Optional<String> registry = Optional.ofNullable(repo.registry).filter(r -> !r.isBlank())
                 .or(() -> fleet.fleet().registry());
         Path workDir = repo.stateFile().toAbsolutePath().getParent();
         BuildSettings settings = new BuildSettings(rev.tree(), rev.commitTime(), source(repo.repo), registry,
                 RegistrySettings.of(fleet.fleet(), repo.mirrors, repo.insecureRegistries), Credentials.fromSystem(),
-                Retry.standard(), workDir, Clock.systemUTC(), line -> {
-                    synchronized (log) {
-                        log.println(line);
-                        log.flush();
-                    }
-                });
-        JibImageBuilder builder = new JibImageBuilder(settings, Applier.recordedBuilds(store));
-        return (action, desired) -> {
-            var built = builder.build(action, desired);
-            CrashTestHook.afterPush(); // crash tests only: halts here, between the push and the state write
-            return built;
-        };
+                Retry.standard(), workDir, Clock.systemUTC(), notes, progress);
+        return new Run(new JibImageBuilder(settings, Applier.recordedBuilds(store)));
     }
 
     /** The repository for the source label: a URL without credentials; a local folder says nothing elsewhere. */

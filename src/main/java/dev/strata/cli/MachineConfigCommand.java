@@ -106,10 +106,14 @@ final class MachineConfigCommand implements Callable<Integer> {
                 + " format: {\"auths\": {\"REGISTRY\": {\"auth\": \"BASE64(user:password)\"}}}.");
         if (g.delivery() == MachineGroup.Delivery.ZINCATI) {
             out.println();
-            out.println("4. Zincati takes its reboot slots from strata serve: /etc/zincati/config.d/55-strata.toml:");
+            out.println("4. Zincati takes its update graph and its reboot slots from strata serve: /etc/zincati/config.d/55-strata.toml,"
+                    + " then 'systemctl restart zincati'. A machine still on stock Fedora CoreOS then rebases onto the group's"
+                    + " image by itself once its wave is released (docs/zincati.md):");
             out.println();
             out.println("[identity]");
             out.println("group = \"" + g.name() + "\"");
+            out.println("[cincinnati]");
+            out.println("base_url = \"" + base + "\"");
             out.println("[updates]");
             out.println("strategy = \"fleet_lock\"");
             out.println("[updates.fleet_lock]");

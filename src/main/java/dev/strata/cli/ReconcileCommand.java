@@ -50,6 +50,9 @@ final class ReconcileCommand implements Callable<Integer> {
             description = "Reconcile as of this time (ISO-8601), for simulations and tests. Default: now.")
     Optional<Instant> asOf;
 
+    @Mixin
+    DrillClockOption drillClock;
+
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -58,7 +61,9 @@ final class ReconcileCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Duration waitFor = dev.strata.spec.Durations.parse(wait)
                 .orElseThrow(() -> new UserError("--wait: '" + wait + "' is not a duration such as 30s or 5m", ExitCodes.USAGE));
-        Instant now = asOf.orElseGet(clock::instant);
+        drillClock.notWith(asOf);
+        Clock time = drillClock.drill(clock).<Clock>map(d -> d).orElse(clock);
+        Instant now = asOf.orElseGet(time::instant);
         ReconcileResult result;
         try (FleetSource source = repo.openForReconcile(); StateStore store = repo.openState()) {
             Reconciler reconciler = new Reconciler(source, store, Streams.forRun(repo),

@@ -44,6 +44,9 @@ final class StatusCommand implements Callable<Integer> {
             description = "Judge the next step as of this time (ISO-8601), for simulations. Default: now.")
     Optional<Instant> asOf;
 
+    @Mixin
+    DrillClockOption drillClock;
+
     Clock clock = Clock.systemUTC();
 
     /** What the state store holds, read once: the planner's snapshot and the FleetLock slots. */
@@ -53,7 +56,9 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Instant now = asOf.orElseGet(clock::instant);
+        drillClock.notWith(asOf);
+        Clock time = drillClock.drill(clock).<Clock>map(d -> d).orElse(clock);
+        Instant now = asOf.orElseGet(time::instant);
         try (FleetSource source = repo.open()) {
             Revision rev = source.read(ref);
             Read state = readState();

@@ -11,7 +11,7 @@ import java.util.Properties;
         description = "GitOps for fleets of image-based machines (Fedora CoreOS, bootc): "
                 + "YAML specs in Git become built OS images and staged rollouts.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, BuildCommand.class, ReconcileCommand.class,
-                StatusCommand.class, MachineConfigCommand.class, MachinesCommand.class, RolloutCommand.class},
+                ServeCommand.class, StatusCommand.class, MachineConfigCommand.class, MachinesCommand.class, RolloutCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:success; the fleet is valid; no changes",

@@ -27,6 +27,7 @@ public final class Delivery implements AutoCloseable {
     private final Core core;
     private final FleetLockService fleetLock;
     private final MachineService machines;
+    private final GraphService graph;
 
     public Delivery(StateStore store, Clock clock, Supplier<Optional<DesiredView>> views) {
         this(store, clock, views, DeliveryEvents.NONE);
@@ -36,6 +37,25 @@ public final class Delivery implements AutoCloseable {
         this.core = new Core(store, clock, views, events);
         this.fleetLock = new FleetLockService(core);
         this.machines = new MachineService(core);
+        this.graph = new GraphService(core);
+    }
+
+    /** The Cincinnati update graph Zincati polls (docs/zincati.md). */
+    public GraphEndpoint graph() {
+        return graph;
+    }
+
+    /**
+     * Writes the graph polls queued so far (normally written a few times a second), so a reconcile about
+     * to plan sees what machines said they booted.
+     */
+    public void flushGraphPolls() {
+        graph.flush();
+    }
+
+    /** Machines by what their last graph poll since start said they booted: a release, a stock base, or a payload Strata never published. */
+    public Map<dev.strata.state.GraphPoll.Kind, Long> graphPolls() {
+        return graph.pollKinds();
     }
 
     public FleetLock fleetLock() {
@@ -53,9 +73,15 @@ public final class Delivery implements AutoCloseable {
     public int markOverdueHolders() {
         Optional<FleetIndex> index = core.index();
         if (index.isEmpty()) return 0;
+        List<Runnable> notes = new java.util.ArrayList<>();
         try {
-            return core.queue.submit(tx -> FleetLockService.markOverdue(tx, tx.fleetLockHolders(), index.get(),
-                    core.clock.instant())).get();
+            int marked = core.queue.submit(tx -> {
+                notes.clear();
+                return FleetLockService.markOverdue(tx, tx.fleetLockHolders(), index.get(), core.clock.instant(), notes,
+                        core.events);
+            }).get();
+            notes.forEach(Runnable::run);
+            return marked;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
@@ -90,6 +116,7 @@ public final class Delivery implements AutoCloseable {
     /** Commits the writes already queued, then stops; later calls answer {@code 503 shutting_down}. */
     @Override
     public void close() {
+        graph.close();
         core.queue.close();
     }
 }

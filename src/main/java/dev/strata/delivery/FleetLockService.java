@@ -9,6 +9,7 @@ import dev.strata.state.HistoryEntry;
 import dev.strata.state.StateTransaction;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,11 +71,17 @@ final class FleetLockService implements FleetLock {
                 return Reply.ok();
             });
         }
-        return core.write(endpoint, tx -> decide(tx, m, index.get()));
+        List<Runnable> notes = new ArrayList<>();
+        Reply reply = core.write(endpoint, tx -> {
+            notes.clear(); // the work may run twice (its batch failed); only the committed run's notes count
+            return decide(tx, m, index.get(), notes);
+        });
+        notes.forEach(Runnable::run);
+        return reply;
     }
 
     /** Runs in the writer's transaction: everything it reads includes the grants decided before it. */
-    private Reply decide(StateTransaction tx, FleetIndex.Member m, FleetIndex index) {
+    private Reply decide(StateTransaction tx, FleetIndex.Member m, FleetIndex index, List<Runnable> notes) {
         String id = m.id();
         if (tx.fleetLockHolder(id).isPresent()) return Reply.ok(); // recursive
         Instant now = core.clock.instant();
@@ -90,12 +97,12 @@ final class FleetLockService implements FleetLock {
                     + s.releasedDigest().get() + "); there is nothing to reboot into");
         }
         Rollout r = g.rollout();
-        if (!Windows.isOpen(r, now)) {
+        if (!Windows.isOpen(r, now) && !rollingBack(tx, g, s)) {
             return Reply.error(409, Kinds.OUTSIDE_WINDOW, "group " + g.name() + " is outside its maintenance windows at " + now
                     + Windows.nextOpening(r, now).map(t -> "; the next opens " + t).orElse(""));
         }
         List<FleetLockHolder> holders = tx.fleetLockHolders(g.name());
-        markOverdue(tx, holders, index, now);
+        markOverdue(tx, holders, index, now, notes, core.events);
         if (holders.size() >= g.slots()) {
             return Reply.error(409, Kinds.SLOTS_FULL, "all " + g.slots() + " reboot slot(s) of group " + g.name()
                     + " (maxUnavailable " + r.maxUnavailable() + ") are held; retry later");
@@ -126,8 +133,18 @@ final class FleetLockService implements FleetLock {
         return Optional.empty();
     }
 
+    /**
+     * Released for the digest its group is rolling back to: a rollback ignores the windows (docs/concepts.md),
+     * so its reboots do too; maxUnavailable and the disruption budget still count.
+     */
+    private static boolean rollingBack(StateTransaction tx, FleetIndex.Group g, MachineState s) {
+        return tx.group(g.name()).filter(st -> st.status() == GroupState.Status.ROLLED_BACK
+                && st.target().equals(s.releasedDigest())).isPresent();
+    }
+
     /** Marks the group's holders that overstayed the update timeout as failed; they keep their slots. */
-    static int markOverdue(StateTransaction tx, List<FleetLockHolder> holders, FleetIndex index, Instant now) {
+    static int markOverdue(StateTransaction tx, List<FleetLockHolder> holders, FleetIndex index, Instant now,
+                           List<Runnable> notes, DeliveryEvents events) {
         int marked = 0;
         for (FleetLockHolder h : holders) {
             if (h.failed()) continue;
@@ -136,6 +153,7 @@ final class FleetLockService implements FleetLock {
             String why = Holders.why(h, timeout);
             if (tx.markFleetLockFailed(h.machineId(), now, why)) {
                 tx.appendHistory(new HistoryEntry(now, index.view().revision(), "lock-failed", h.group(), h.machineId(), why));
+                notes.add(() -> events.holderFailed(h.group(), h.machineId(), why));
                 marked++;
             }
         }

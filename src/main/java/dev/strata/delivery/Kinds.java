@@ -15,6 +15,9 @@ final class Kinds {
     static final String INTERNAL_ERROR = "internal_error";
     static final String NOT_READY = "not_ready";
     static final String SHUTTING_DOWN = "shutting_down";
+    /** The graph: the Accept header rules out JSON; a machine of a bootc group asked for a graph. */
+    static final String NOT_ACCEPTABLE = "not_acceptable";
+    static final String NOT_ZINCATI = "not_zincati";
 
     private Kinds() {
     }

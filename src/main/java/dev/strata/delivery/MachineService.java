@@ -8,6 +8,8 @@ import dev.strata.state.MachineRollback;
 import dev.strata.state.StateTransaction;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -73,28 +75,31 @@ final class MachineService implements MachineEndpoints {
         if (index.isEmpty()) return core.counted(STATUS, Core.notReady());
         Optional<FleetIndex.Member> member = index.get().member(machineId);
         String token = bearerToken.get();
+        List<Runnable> notes = new ArrayList<>();
         Reply reply = core.write(STATUS, tx -> {
+            notes.clear(); // the work may run twice (its batch failed); only the committed run's notes count
             boolean authorized = Tokens.matches(token, tx.machineToken(machineId));
             if (member.isEmpty()) {
                 tx.recordUnknownMachine(machineId, STATUS, core.clock.instant(), Core.UNKNOWN_LIMIT);
                 return authorized ? unknown(machineId) : unauthorized();
             }
             if (!authorized) return unauthorized();
-            record(tx, member.get(), report);
+            record(tx, member.get(), report, notes);
             return Reply.ok("{\"recorded\":true}");
         });
         if (reply.success()) core.reportsAccepted.incrementAndGet();
+        notes.forEach(Runnable::run);
         return reply;
     }
 
-    private void record(StateTransaction tx, FleetIndex.Member member, StatusReport report) {
+    private void record(StateTransaction tx, FleetIndex.Member member, StatusReport report, List<Runnable> notes) {
         String id = member.id();
         Instant now = core.clock.instant();
         MachineState before = tx.machine(id).orElse(MachineState.unknown(id));
         MachineRollback rollbackBefore = tx.machineRollback(id).orElse(MachineRollback.none(id));
         Optional<Instant> bootedSince = before.booted().filter(report.booted()::equals).isPresent()
                 ? before.bootedSince().or(() -> Optional.of(now)) : Optional.of(now);
-        Optional<String> from = UnorderedRollback.from(before, report);
+        Optional<String> from = UnorderedRollback.from(before, rollbackBefore.rollback(), report);
         Optional<String> failure = before.failure();
         Optional<String> rolledBackFrom = rollbackBefore.rolledBackFrom();
         Optional<Instant> rolledBackAt = rollbackBefore.rolledBackAt();
@@ -103,6 +108,8 @@ final class MachineService implements MachineEndpoints {
             if (!from.equals(rolledBackFrom)) {
                 rolledBackFrom = from;
                 rolledBackAt = Optional.of(now);
+                String why = failure.get();
+                notes.add(() -> core.events.unorderedRollback(member.group().name(), id, why));
             }
         } else if (rolledBackFrom.isPresent() && (!before.releasedDigest().equals(rolledBackFrom)
                 || report.booted().equals(rolledBackFrom.get()))) {

@@ -97,7 +97,7 @@ final class WriteQueue implements AutoCloseable {
             try {
                 first = queue.poll(50, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                first = null; // close() interrupts only once nothing more can be queued
+                first = null; // nobody interrupts the writer; if someone does, it finishes the queue as usual
             }
             if (first == null) {
                 if (closed && queue.isEmpty()) return;

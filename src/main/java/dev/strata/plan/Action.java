@@ -17,11 +17,21 @@ public sealed interface Action {
     /** The image or group the action is about. */
     String subject();
 
-    /** Build and push an image whose inputs digest has no build. */
-    record BuildImage(String image, String inputsDigest, BuildCause cause, List<String> changed, String reason)
-            implements Action {
+    /**
+     * Build and push an image whose inputs digest has no build; or, with {@code republish}, publish an
+     * earlier build again as a new release of a zincati group (docs/zincati.md).
+     */
+    record BuildImage(String image, String inputsDigest, BuildCause cause, List<String> changed, String reason,
+                      Optional<Republish> republish) implements Action {
         public BuildImage {
             changed = List.copyOf(changed);
+            if (republish.isPresent() != (cause == BuildCause.REPUBLISH)) {
+                throw new IllegalArgumentException("a REPUBLISH build, and only one, names what it republishes");
+            }
+        }
+
+        public BuildImage(String image, String inputsDigest, BuildCause cause, List<String> changed, String reason) {
+            this(image, inputsDigest, cause, changed, reason, Optional.empty());
         }
 
         public String symbol() {
@@ -33,7 +43,18 @@ public sealed interface Action {
         }
     }
 
-    enum BuildCause { NEW_IMAGE, SPEC_CHANGED, BASE_MOVED }
+    enum BuildCause { NEW_IMAGE, SPEC_CHANGED, BASE_MOVED, REPUBLISH }
+
+    /**
+     * The same image content again, with a created time of at least {@code notBefore} and a new version
+     * ({@code version}), so Zincati sees an upgrade: a revert or rollback of a zincati group, whose
+     * earlier release Zincati would refuse as a downgrade.
+     *
+     * @param fromDigest the build being republished
+     * @param fromReference where it is, {@code <registry>/<repo>@sha256:...}
+     */
+    record Republish(String group, String fromDigest, String fromReference, Instant notBefore, String version) {
+    }
 
     /** Release machines of a wave to move to {@code toDigest}. */
     record Promote(String group, String wave, Optional<String> fromDigest, String toDigest, List<String> machines,

@@ -3,6 +3,7 @@ package dev.strata.plan;
 import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Image;
 import dev.strata.spec.ImageSource;
+import dev.strata.spec.MachineGroup;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,11 @@ final class BuildPlanner {
                 continue;
             }
             Optional<Build> built = o.build(in.digest());
+            Optional<Action.BuildImage> republish = built.flatMap(b -> republish(b, d, o));
+            if (republish.isPresent()) {
+                out.add(republish.get());
+                continue;
+            }
             if (built.isPresent()) {
                 out.add(new Action.NoOp(image.name(), "up to date: " + short12(built.get().imageDigest())
                         + " built from " + short7(built.get().commit())));
@@ -36,6 +42,25 @@ final class BuildPlanner {
             out.add(why(image, in, Optional.ofNullable(o.previousInputs().get(image.name())), d, o));
         }
         return out;
+    }
+
+    /**
+     * A revert in a zincati group: the build of the inputs at this revision was released before and
+     * superseded (or is older than the newest release), so it is published again as a new release.
+     */
+    private static Optional<Action.BuildImage> republish(Build b, Desired d, Observed o) {
+        for (MachineGroup g : d.fleet().groups()) {
+            if (!Releases.zincati(g) || !g.image().equals(b.image())) continue;
+            List<Release> releases = o.releases(g.name());
+            Set<String> rejected = o.group(g.name()).map(GroupState::rejectedDigests).orElse(Set.of());
+            if (!Releases.needsRepublish(b, releases, rejected)) continue;
+            String why = Releases.ofDigest(releases, b.imageDigest())
+                    .map(r -> "group " + g.name() + " goes back to inputs " + short12(b.inputsDigest()) + ", released as "
+                            + r.version() + " (age " + r.ageIndex() + ")")
+                    .orElse("group " + g.name() + " goes to " + short12(b.imageDigest()) + ", which is older than its newest release");
+            return Optional.of(Releases.republish(g, b, releases, why));
+        }
+        return Optional.empty();
     }
 
     /** Parents before children, otherwise in the fleet's order. */

@@ -17,7 +17,13 @@ public final class Planner {
 
     public static Plan plan(Desired desired, Observed observed, Instant now) {
         List<Action> actions = new ArrayList<>(imageActions(desired, observed));
-        actions.addAll(groupActions(desired, observed, now));
+        for (Action a : groupActions(desired, observed, now)) {
+            // Two zincati groups on one image may ask for the same republish; it is built once.
+            if (!(a instanceof Action.BuildImage b && actions.stream().anyMatch(x -> x instanceof Action.BuildImage y
+                    && y.image().equals(b.image()) && y.republish().equals(b.republish())))) {
+                actions.add(a);
+            }
+        }
         return new Plan(Plan.FORMAT_VERSION, desired.revision(), now, Fingerprint.of(observed), actions);
     }
 

@@ -40,6 +40,12 @@ final class RolloutPlanner {
         if (detour.isPresent() && detour.get().interim().isEmpty()) {
             return List.of(new Action.Hold(g.name(), Action.HoldCause.BARRIER, detour.get().reason()));
         }
+        if (Releases.zincati(g) && detour.isEmpty()
+                && Releases.needsRepublish(build.get(), o.releases(g.name()), state.rejectedDigests())) {
+            return List.of(new Action.Wait(g.name(), Optional.empty(), Action.WaitCause.BUILD, Optional.empty(),
+                    "waiting for image '" + g.image() + "' (" + short12(build.get().imageDigest()) + ") to be published again"
+                            + " as a new release: Zincati only moves forward"));
+        }
         String target = detour.flatMap(Barriers.Detour::interim).map(Build::imageDigest).orElse(build.get().imageDigest());
         return new GroupDecision(g, o, state, target, now).decide();
     }
@@ -89,7 +95,7 @@ final class RolloutPlanner {
         }
 
         boolean timedOut(MachineState s) {
-            return s.releasedAt().map(t -> t.plus(r.updateTimeout()).isBefore(now)).orElse(false);
+            return s.releasedAt().map(t -> Windows.timedOut(r, t, now)).orElse(false);
         }
 
         /** Released for some digest, not yet running it, and not reporting a failure: down or about to be. */
@@ -236,15 +242,58 @@ final class RolloutPlanner {
             String why = failedMachines.size() + " machine(s) failed to update to " + short12(target) + " (" + names + ")";
             Optional<String> back = previousDigest();
             if (r.failurePolicy().action() == Rollout.FailurePolicy.Action.ROLLBACK && back.isPresent()) {
-                return rollBackTo(back.get(), why + "; rolling back to " + short12(back.get()));
+                if (!Releases.zincati(g)) return rollBackTo(back.get(), why + "; rolling back to " + short12(back.get()));
+                Forward f = forward(back.get());
+                if (f.actions().isEmpty() && f.digest().isPresent()) {
+                    return rollBackTo(f.digest().get(), why + "; rolling back to " + short12(back.get())
+                            + (f.digest().get().equals(back.get()) ? "" : ", published again as " + short12(f.digest().get())));
+                }
+                if (!f.actions().isEmpty()) return f.actions();
+                return List.of(hold(Action.HoldCause.FAILURE_POLICY, why + "; halted (" + short12(back.get())
+                        + " is no recorded build, so it cannot be published to this zincati group as a new release)"));
             }
             return List.of(hold(Action.HoldCause.FAILURE_POLICY, why + "; halted"
                     + (r.failurePolicy().action() == Rollout.FailurePolicy.Action.ROLLBACK ? " (no previous digest to roll back to)" : "")));
         }
 
+        /**
+         * Where a zincati group's machines go back to: {@code back} itself when it is the newest release or
+         * was never released; the republish of its inputs once that is built; otherwise the actions that
+         * republish it (and wait). Empty digest and no actions: there is no release to go back to.
+         */
+        private Forward forward(String back) {
+            List<Release> releases = o.releases(g.name());
+            Optional<Release> released = Releases.ofDigest(releases, back);
+            // A digest never published to this group (machines provisioned on it, or state from before releases)
+            // is published now, as any other: newer than the newest release.
+            Optional<Build> b = released.flatMap(r -> o.build(r.inputsDigest()))
+                    .or(() -> o.builds().values().stream().filter(x -> x.imageDigest().equals(back)).findFirst());
+            if (b.isEmpty()) return new Forward(Optional.empty(), List.of());
+            java.util.Set<String> rejected = new java.util.HashSet<>(state.rejectedDigests());
+            rejected.add(target);
+            boolean unknownAge = Releases.ofDigest(releases, b.get().imageDigest()).isEmpty() && b.get().created().isEmpty()
+                    && !releases.isEmpty();
+            if (!unknownAge && !Releases.needsRepublish(b.get(), releases, rejected)) {
+                return new Forward(Optional.of(b.get().imageDigest()), List.of());
+            }
+            String what = released.map(Release::version).orElse(short12(back));
+            return new Forward(Optional.empty(), List.of(
+                    Releases.republish(g, b.get(), releases, "group " + g.name() + " rolls back to " + what),
+                    new Action.Wait(g.name(), Optional.empty(), Action.WaitCause.BUILD, Optional.empty(), "rolling back from "
+                            + short12(target) + ": waiting for " + what + " to be published again as a new release")));
+        }
+
+        private record Forward(Optional<String> digest, List<Action> actions) {
+        }
+
         /** The target was rolled back: finish moving machines back, then hold until a new commit. */
         private List<Action> rejected() {
             Optional<String> back = state.target().filter(t -> !t.equals(target) && offerable(t));
+            if (back.isPresent() && Releases.zincati(g)) {
+                Forward f = forward(back.get());
+                if (!f.actions().isEmpty()) return f.actions();
+                back = f.digest();
+            }
             if (back.isPresent()) {
                 List<Action> a = rollBackTo(back.get(), "rolling back from " + short12(target) + " to " + short12(back.get()));
                 if (!a.isEmpty()) return a;

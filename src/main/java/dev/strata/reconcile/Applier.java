@@ -7,6 +7,8 @@ import dev.strata.plan.Fingerprint;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Plan;
+import dev.strata.plan.Release;
+import dev.strata.plan.Releases;
 import dev.strata.plan.Windows;
 import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
@@ -87,6 +89,12 @@ public final class Applier {
     }
 
     public Outcome apply(Plan plan, Desired desired, Instant now, Listener listener) throws StalePlanException {
+        return apply(plan, desired, now, listener, BuildListener.NONE);
+    }
+
+    /** As {@link #apply(Plan, Desired, Instant, Listener)}; {@code builds} also hears each build start and end. */
+    public Outcome apply(Plan plan, Desired desired, Instant now, Listener listener, BuildListener builds)
+            throws StalePlanException {
         if (!desired.revision().equals(plan.revision())) {
             throw new StalePlanException("the plan was made at " + plan.revision() + " but the specs are now at "
                     + desired.revision() + "; make a new plan");
@@ -105,16 +113,23 @@ public final class Applier {
             }
         }
         // Builds first, in parallel where independent; then the rollout actions, one transaction each.
-        List<Action.BuildImage> builds = plan.actions().stream().filter(a -> a instanceof Action.BuildImage)
+        List<Action.BuildImage> toBuild = plan.actions().stream().filter(a -> a instanceof Action.BuildImage)
                 .map(a -> (Action.BuildImage) a).toList();
-        Outcome buildOutcome = applyBuilds(builds, desired, now, new BuildListener() {
+        Outcome buildOutcome = applyBuilds(toBuild, desired, now, new BuildListener() {
+            @Override
+            public void started(Action.BuildImage action) {
+                builds.started(action);
+            }
+
             @Override
             public void built(Action.BuildImage action, Build build, java.time.Duration took) {
+                builds.built(action, build, took);
                 listener.step(new Step(action, true, line(action), Optional.of(build)));
             }
 
             @Override
             public void failed(Action.BuildImage action, String message, java.time.Duration took) {
+                builds.failed(action, message, took);
                 listener.step(new Step(action, false, message, Optional.empty()));
             }
         });
@@ -138,9 +153,9 @@ public final class Applier {
     /** Carries out one action in one transaction; the failure line when it failed. */
     private Optional<String> execute(Action a, Desired desired, Instant now, String revision) {
         if (a instanceof Action.Promote p) {
-            store.update(tx -> promote(tx, p, group(desired, p.group()), now, revision));
+            store.update(tx -> promote(tx, p, group(desired, p.group()), desired, now, revision));
         } else if (a instanceof Action.Rollback r) {
-            store.update(tx -> rollback(tx, r, group(desired, r.group()), now, revision));
+            store.update(tx -> rollback(tx, r, group(desired, r.group()), desired, now, revision));
         } else if (a instanceof Action.Hold h) {
             store.update(tx -> halt(tx, h, now, revision));
         }
@@ -200,21 +215,32 @@ public final class Applier {
         try {
             Map<String, java.util.concurrent.CompletableFuture<Step>> done = new java.util.LinkedHashMap<>();
             for (Action.BuildImage b : builds) schedule(b, builds, desired, now, listener, pool, done);
-            return new Outcome(builds.stream().map(b -> done.get(b.image()).join()).toList());
+            return new Outcome(builds.stream().map(b -> done.get(key(b)).join()).toList());
         } finally {
             pool.shutdownNow();
         }
     }
 
+    private static String key(Action.BuildImage b) {
+        return b.republish().map(r -> b.image() + " republish " + r.fromDigest()).orElse(b.image());
+    }
+
     private java.util.concurrent.CompletableFuture<Step> schedule(
             Action.BuildImage b, List<Action.BuildImage> all, Desired desired, Instant now, BuildListener listener,
             java.util.concurrent.Executor pool, Map<String, java.util.concurrent.CompletableFuture<Step>> done) {
+        if (b.republish().isPresent()) {
+            // A republish copies a pushed image; it waits for nothing, and nothing waits for it.
+            var mine = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> build(b, desired, now, desired.revision(), listener), pool);
+            done.put(key(b), mine);
+            return mine;
+        }
         var existing = done.get(b.image());
         if (existing != null) return existing;
         Optional<Action.BuildImage> parent = desired.fleet().image(b.image())
                 .filter(i -> i.from() instanceof dev.strata.spec.ImageSource.FromImage)
                 .map(i -> ((dev.strata.spec.ImageSource.FromImage) i.from()).image())
-                .flatMap(p -> all.stream().filter(o -> o.image().equals(p)).findFirst());
+                .flatMap(p -> all.stream().filter(o -> o.image().equals(p) && o.republish().isEmpty()).findFirst());
         var after = parent.map(p -> schedule(p, all, desired, now, listener, pool, done))
                 .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
         var mine = after.thenApplyAsync(parentStep -> {
@@ -250,7 +276,8 @@ public final class Applier {
         synchronized (store) {
             store.update(tx -> {
                 tx.recordBuild(built);
-                Optional.ofNullable(desired.inputs().get(b.image())).ifPresent(in -> tx.recordInputs(in, now));
+                Optional.ofNullable(desired.inputs().get(b.image())).filter(in -> b.republish().isEmpty())
+                        .ifPresent(in -> tx.recordInputs(in, now));
                 tx.appendHistory(HistoryEntry.forAction(now, revision, b, built.imageDigest()));
             });
         }
@@ -282,7 +309,8 @@ public final class Applier {
         }
     }
 
-    private static void promote(StateTransaction tx, Action.Promote p, MachineGroup g, Instant now, String revision) {
+    private static void promote(StateTransaction tx, Action.Promote p, MachineGroup g, Desired desired, Instant now,
+                                String revision) {
         GroupState was = tx.group(g.name()).orElse(GroupState.fresh(g.name()));
         boolean newTarget = was.target().filter(p.toDigest()::equals).isEmpty();
         Optional<String> previous = newTarget ? was.target().or(p::fromDigest) : was.previous();
@@ -290,16 +318,36 @@ public final class Applier {
                 newTarget ? Optional.of(now) : was.startedAt(), GroupState.Status.ROLLING, was.rejectedDigests(),
                 was.pausedByOperator()));
         release(tx, g, p.machines(), p.toDigest(), now);
+        publish(tx, g, p.toDigest(), desired, now);
         tx.appendHistory(HistoryEntry.forAction(now, revision, p, String.join(",", p.machines())));
     }
 
-    private static void rollback(StateTransaction tx, Action.Rollback r, MachineGroup g, Instant now, String revision) {
+    /**
+     * A zincati group's machines only go to releases of the group (docs/zincati.md): the first promotion of
+     * a digest publishes it as the group's next release.
+     */
+    private static void publish(StateTransaction tx, MachineGroup g, String digest, Desired desired, Instant now) {
+        if (!Releases.zincati(g)) return;
+        List<Release> releases = tx.releases(g.name());
+        if (Releases.ofDigest(releases, digest).isPresent()) return;
+        Build build = tx.builds().values().stream().filter(b -> b.imageDigest().equals(digest)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("group " + g.name() + " is released to " + digest
+                        + ", which is not a recorded build"));
+        tx.recordRelease(Releases.next(g, build, releases, desired.fleet(), now));
+    }
+
+    private static void rollback(StateTransaction tx, Action.Rollback r, MachineGroup g, Desired desired, Instant now,
+                                 String revision) {
         GroupState was = tx.group(g.name()).orElse(GroupState.fresh(g.name()));
         Set<String> rejected = new HashSet<>(was.rejectedDigests());
         rejected.add(r.fromDigest());
         tx.saveGroup(new GroupState(g.name(), Optional.of(r.toDigest()), was.previous(), was.startedAt(),
                 GroupState.Status.ROLLED_BACK, rejected, was.pausedByOperator()));
         release(tx, g, r.machines(), r.toDigest(), now);
+        publish(tx, g, r.toDigest(), desired, now);
+        // The failed release is a dead end: no machine is sent to it again, and its own machines move on.
+        Releases.ofDigest(tx.releases(g.name()), r.fromDigest()).ifPresent(bad -> tx.markReleaseDeadEnd(g.name(), bad.ageIndex(),
+                "rolled back after failures: " + r.reason()));
         tx.appendHistory(HistoryEntry.forAction(now, revision, r, String.join(",", r.machines())));
     }
 

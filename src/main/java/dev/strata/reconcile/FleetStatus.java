@@ -8,6 +8,7 @@ import dev.strata.plan.MachineState;
 import dev.strata.plan.Observed;
 import dev.strata.plan.Plan;
 import dev.strata.plan.Waves;
+import dev.strata.plan.Windows;
 import dev.strata.spec.FleetSpec;
 import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
@@ -135,7 +136,7 @@ public record FleetStatus(String revision, Instant at, List<ImageStatus> images,
         }
 
         private boolean timedOut(MachineState s) {
-            return s.releasedAt().map(t -> t.plus(g.rollout().updateTimeout()).isBefore(now)).orElse(false);
+            return s.releasedAt().map(t -> Windows.timedOut(g.rollout(), t, now)).orElse(false);
         }
     }
 }

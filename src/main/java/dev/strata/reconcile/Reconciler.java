@@ -153,7 +153,8 @@ public final class Reconciler {
             if (!needsApply(planned.plan(), state)) {
                 return new ReconcileResult.Reconciled(rev.revision(), planned.plan(), List.of(), notes, now, took());
             }
-            Applier applier = new Applier(store, Optional.of(builders.forRevision(rev, fleet.get())));
+            BuildExecutor executor = builders.forRevision(rev, fleet.get());
+            Applier applier = new Applier(store, Optional.of(executor));
             try {
                 return applied(rev, planned.plan(), applier.apply(planned.plan(), d, now, listener));
             } catch (StalePlanException first) {
@@ -165,6 +166,8 @@ public final class Reconciler {
                     return failed(ReconcileResult.Stage.APPLY, "the rollout state kept changing while this run applied its"
                             + " plan (" + second.getMessage() + "); the next run plans again", Optional.of(rev.revision()));
                 }
+            } finally {
+                closeQuietly(executor); // a builder keeps registry connections open for the run
             }
         }
 
@@ -206,5 +209,14 @@ public final class Reconciler {
             return true;
         }
         return false;
+    }
+
+    private static void closeQuietly(BuildExecutor executor) {
+        if (!(executor instanceof AutoCloseable c)) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Closing idle registry connections; nothing to report.
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.registry;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,11 +11,20 @@ import java.util.Optional;
  * insecure registries and retries work as for stream resolution.
  */
 public final class ImageLookup implements AutoCloseable {
-    /** An image as its registry describes it; {@code created} and {@code labels} come from its config. */
-    public record Image(String digest, Optional<String> version, Optional<Instant> created, Map<String, String> labels) {
+    /**
+     * An image as its registry describes it; {@code created} and {@code labels} come from its config,
+     * {@code layers} from its manifest (for an index, the linux/amd64 image's); empty when unreadable.
+     */
+    public record Image(String digest, Optional<String> version, Optional<Instant> created, Map<String, String> labels,
+                        List<Layer> layers) {
         public Image {
             labels = Map.copyOf(labels);
+            layers = List.copyOf(layers);
         }
+    }
+
+    /** A layer blob: its digest and compressed size. */
+    public record Layer(String digest, long size) {
     }
 
     private final ManifestLookup lookup;
@@ -22,6 +32,12 @@ public final class ImageLookup implements AutoCloseable {
 
     public ImageLookup(Credentials credentials, Retry retry) {
         this.lookup = new ManifestLookup(credentials);
+        this.retry = retry;
+    }
+
+    /** A lookup on a run's shared connections; closing it leaves them open. */
+    public ImageLookup(Credentials credentials, Retry retry, Connections connections) {
+        this.lookup = new ManifestLookup(credentials, connections);
         this.retry = retry;
     }
 
@@ -34,7 +50,7 @@ public final class ImageLookup implements AutoCloseable {
     public Optional<Image> find(Repository repository, String tagOrDigest, boolean insecure) throws RegistryFailure {
         try {
             ManifestLookup.Found f = retry.run(() -> lookup.lookup(repository, tagOrDigest, insecure));
-            return Optional.of(new Image(f.digest(), f.version(), f.created(), f.labels()));
+            return Optional.of(new Image(f.digest(), f.version(), f.created(), f.labels(), f.layers()));
         } catch (RegistryFailure failure) {
             if (failure.reason() == Resolution.Reason.NOT_FOUND) return Optional.empty();
             throw failure;

@@ -34,15 +34,15 @@ final class ManifestLookup implements AutoCloseable {
 
     /**
      * A tag's manifest digest; per-platform digests for an index; the version label, the created time
-     * and all labels of the image's config when it could be read.
+     * and all labels of the image's config, and the image's layers, when they could be read.
      */
     record Found(String digest, Map<String, String> platforms, Optional<String> version, Optional<Instant> created,
-                 Map<String, String> labels) {
+                 Map<String, String> labels, List<ImageLookup.Layer> layers) {
     }
 
-    /** What an image's config says, as far as Strata reads it. */
-    private record Config(Optional<Instant> created, Map<String, String> labels) {
-        static final Config NONE = new Config(Optional.empty(), Map.of());
+    /** What an image's manifest and config say, as far as Strata reads them. */
+    private record Config(Optional<Instant> created, Map<String, String> labels, List<ImageLookup.Layer> layers) {
+        static final Config NONE = new Config(Optional.empty(), Map.of(), List.of());
 
         Optional<String> version() {
             return Optional.ofNullable(labels.get(VERSION_LABEL)).filter(v -> !v.isBlank());
@@ -50,16 +50,27 @@ final class ManifestLookup implements AutoCloseable {
     }
 
     private final Credentials credentials;
-    private final FailoverHttpClient secureHttp = HttpClients.create(false, event -> { });
-    private final FailoverHttpClient insecureHttp = HttpClients.create(true, event -> { });
+    private final Connections connections;
+    private final boolean ownConnections;
 
     ManifestLookup(Credentials credentials) {
+        this(credentials, new Connections(), true);
+    }
+
+    /** A lookup on shared connections, which it leaves open. */
+    ManifestLookup(Credentials credentials, Connections connections) {
+        this(credentials, connections, false);
+    }
+
+    private ManifestLookup(Credentials credentials, Connections connections, boolean ownConnections) {
         this.credentials = credentials;
+        this.connections = connections;
+        this.ownConnections = ownConnections;
     }
 
     /** One attempt: the digest {@code tag} names in {@code repository}. */
     Found lookup(Repository repository, String tag, boolean insecure) throws RegistryFailure {
-        FailoverHttpClient http = insecure ? insecureHttp : secureHttp;
+        FailoverHttpClient http = connections.client(insecure);
         Optional<Credentials.Found> login = Optional.empty();
         try {
             RegistryClient anonymous = client(repository, http, login);
@@ -112,7 +123,8 @@ final class ManifestLookup implements AutoCloseable {
     private static Found found(RegistryClient client, ManifestAndDigest<ManifestTemplate> m) {
         Map<String, String> platforms = platforms(m.getManifest());
         Config config = config(client, m.getManifest(), platforms);
-        return new Found(m.getDigest().toString(), platforms, config.version(), config.created(), config.labels());
+        return new Found(m.getDigest().toString(), platforms, config.version(), config.created(), config.labels(),
+                config.layers());
     }
 
     private static Map<String, String> platforms(ManifestTemplate manifest) {
@@ -135,8 +147,8 @@ final class ManifestLookup implements AutoCloseable {
     }
 
     /**
-     * The image's config (for an index, the linux/amd64 image's, or else the first's): its created
-     * time and labels. Best effort: any failure leaves them out.
+     * The image's layers and config (for an index, the linux/amd64 image's, as jib-core picks by default,
+     * or else the first's): its created time and labels. Best effort: any failure leaves them out.
      */
     private static Config config(RegistryClient client, ManifestTemplate manifest, Map<String, String> platforms) {
         try {
@@ -147,6 +159,10 @@ final class ManifestLookup implements AutoCloseable {
             }
             if (!(image instanceof BuildableManifestTemplate buildable) || buildable.getContainerConfiguration() == null) {
                 return Config.NONE;
+            }
+            List<ImageLookup.Layer> layers = new java.util.ArrayList<>();
+            for (BuildableManifestTemplate.ContentDescriptorTemplate l : buildable.getLayers()) {
+                if (l.getDigest() != null) layers.add(new ImageLookup.Layer(l.getDigest().toString(), l.getSize()));
             }
             DescriptorDigest config = buildable.getContainerConfiguration().getDigest();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -164,7 +180,7 @@ final class ManifestLookup implements AutoCloseable {
                     // Left out, as an unreadable time.
                 }
             }
-            return new Config(created, labels);
+            return new Config(created, labels, layers);
         } catch (IOException | RegistryException | RuntimeException e) {
             return Config.NONE;
         }
@@ -172,12 +188,6 @@ final class ManifestLookup implements AutoCloseable {
 
     @Override
     public void close() {
-        for (FailoverHttpClient http : new FailoverHttpClient[]{secureHttp, insecureHttp}) {
-            try {
-                http.shutDown();
-            } catch (IOException e) {
-                // Closing idle connections; nothing to report.
-            }
-        }
+        if (ownConnections) connections.close();
     }
 }

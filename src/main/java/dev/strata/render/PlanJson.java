@@ -107,6 +107,14 @@ public final class PlanJson {
             o.put("inputsDigest", b.inputsDigest());
             o.put("cause", wire(b.cause()));
             strings(o.putArray("changed"), b.changed());
+            b.republish().ifPresent(r -> {
+                ObjectNode rp = o.putObject("republish");
+                rp.put("group", r.group());
+                rp.put("fromDigest", r.fromDigest());
+                rp.put("fromReference", r.fromReference());
+                rp.put("notBefore", r.notBefore().toString());
+                rp.put("version", r.version());
+            });
         } else if (a instanceof Action.Promote p) {
             o.put("action", "promote");
             o.put("subject", p.subject());
@@ -147,7 +155,7 @@ public final class PlanJson {
         String kind = f.text("action");
         return switch (kind) {
             case "build" -> new Action.BuildImage(f.text("image"), f.text("inputsDigest"),
-                    f.choice("cause", Action.BuildCause.class), f.strings("changed"), f.text("reason"));
+                    f.choice("cause", Action.BuildCause.class), f.strings("changed"), f.text("reason"), republish(f));
             case "promote" -> new Action.Promote(f.text("group"), f.text("wave"), f.optionalText("fromDigest"),
                     f.text("toDigest"), f.strings("machines"), f.text("reason"));
             case "wait" -> new Action.Wait(f.text("group"), f.optionalText("wave"), f.choice("cause", Action.WaitCause.class),
@@ -159,6 +167,19 @@ public final class PlanJson {
             default -> throw new PlanFormatException(f.at + "/action", "unknown action '" + kind
                     + "'; expected build, promote, wait, hold, rollback or noop");
         };
+    }
+
+    /** A republish (docs/zincati.md): present exactly when the cause is "republish". */
+    private static Optional<Action.Republish> republish(Fields f) throws PlanFormatException {
+        Optional<Fields> r = f.optionalObject("republish");
+        Action.BuildCause cause = f.choice("cause", Action.BuildCause.class);
+        if (r.isPresent() != (cause == Action.BuildCause.REPUBLISH)) {
+            throw new PlanFormatException(f.at + "/republish", "a build has 'republish' exactly when its cause is 'republish'");
+        }
+        if (r.isEmpty()) return Optional.empty();
+        Fields x = r.get();
+        return Optional.of(new Action.Republish(x.text("group"), x.text("fromDigest"), x.text("fromReference"),
+                x.instant("notBefore"), x.text("version")));
     }
 
     /** SPEC_CHANGED -> "spec-changed". */
@@ -186,6 +207,11 @@ public final class PlanJson {
             if (v == null || v.isNull()) throw new PlanFormatException(at + "/" + name, "missing required field '" + name + "'");
             if (!v.isTextual()) throw new PlanFormatException(at + "/" + name, "'" + name + "' must be a string");
             return v.textValue();
+        }
+
+        Optional<Fields> optionalObject(String name) throws PlanFormatException {
+            JsonNode v = node.get(name);
+            return v == null || v.isNull() ? Optional.empty() : Optional.of(new Fields(v, at + "/" + name));
         }
 
         Optional<String> optionalText(String name) throws PlanFormatException {

@@ -29,7 +29,7 @@ import static dev.strata.state.Sql.time;
  */
 final class SqliteAccess implements StateTransaction {
     private static final String BUILD_COLUMNS =
-            "inputs_digest, image, image_digest, reference, git_commit, base_digest, base_version, built_at";
+            "inputs_digest, image, image_digest, reference, git_commit, base_digest, base_version, built_at, created, version";
     private static final String GROUP_COLUMNS = "name, target, previous, started_at, status, paused_by_operator";
     private static final String WAVE_COLUMNS =
             "group_name, target, wave, started_at, released, succeeded, failed, completed_at";
@@ -40,10 +40,12 @@ final class SqliteAccess implements StateTransaction {
 
     private final Sql sql;
     private final SqliteDeliveryAccess delivery;
+    private final SqliteReleaseAccess releases;
 
     SqliteAccess(Sql sql) {
         this.sql = sql;
         this.delivery = new SqliteDeliveryAccess(sql);
+        this.releases = new SqliteReleaseAccess(sql);
     }
 
     // Builds
@@ -62,13 +64,13 @@ final class SqliteAccess implements StateTransaction {
 
     @Override
     public void recordBuild(Build b) {
-        sql.update("INSERT INTO builds (" + BUILD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        sql.update("INSERT INTO builds (" + BUILD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (inputs_digest) DO UPDATE SET image = excluded.image,"
                         + " image_digest = excluded.image_digest, reference = excluded.reference,"
                         + " git_commit = excluded.git_commit, base_digest = excluded.base_digest, base_version = excluded.base_version,"
-                        + " built_at = excluded.built_at",
+                        + " built_at = excluded.built_at, created = excluded.created, version = excluded.version",
                 b.inputsDigest(), b.image(), b.imageDigest(), b.reference(), b.commit(), b.baseDigest(), b.baseVersion().orElse(null),
-                millis(b.builtAt()));
+                millis(b.builtAt()), b.created().map(Sql::millis).orElse(null), b.version().orElse(null));
     }
 
     @Override
@@ -88,7 +90,7 @@ final class SqliteAccess implements StateTransaction {
     private static Build build(ResultSet r) throws SQLException {
         return new Build(r.getString("image"), r.getString("inputs_digest"), r.getString("image_digest"),
                 r.getString("reference"), r.getString("git_commit"), r.getString("base_digest"), text(r, "base_version"),
-                time(r, "built_at"));
+                time(r, "built_at"), optionalTime(r, "created"), text(r, "version"));
     }
 
     // Groups and their waves
@@ -381,5 +383,47 @@ final class SqliteAccess implements StateTransaction {
     @Override
     public void recordMachineRollback(MachineRollback rollback) {
         delivery.recordRollback(rollback);
+    }
+
+    // Zincati: the SQL is in SqliteReleaseAccess
+
+    @Override
+    public Map<String, List<dev.strata.plan.Release>> releases() {
+        return releases.all();
+    }
+
+    @Override
+    public List<dev.strata.plan.Release> releases(String group) {
+        return releases.of(group);
+    }
+
+    @Override
+    public List<GraphPoll> graphPolls() {
+        return releases.polls();
+    }
+
+    @Override
+    public void recordRelease(dev.strata.plan.Release release) {
+        releases.record(release);
+    }
+
+    @Override
+    public boolean markReleaseDeadEnd(String group, long ageIndex, String reason) {
+        return releases.markDeadEnd(group, ageIndex, reason);
+    }
+
+    @Override
+    public void recordGraphPoll(GraphPoll poll) {
+        releases.recordPoll(poll);
+    }
+
+    @Override
+    public void recordGraphPoll(GraphPoll poll, String booted) {
+        releases.recordPoll(poll, booted);
+    }
+
+    @Override
+    public void recordGraphPolls(List<GraphPoll> polls, List<String> booted) {
+        releases.recordPolls(polls, booted);
     }
 }

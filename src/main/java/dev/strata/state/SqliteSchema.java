@@ -152,7 +152,56 @@ final class SqliteSchema {
                     ) STRICT""",
                     "ALTER TABLE machines ADD COLUMN rollback TEXT",
                     "ALTER TABLE machines ADD COLUMN rolled_back_from TEXT",
-                    "ALTER TABLE machines ADD COLUMN rolled_back_at INTEGER")));
+                    "ALTER TABLE machines ADD COLUMN rolled_back_at INTEGER")),
+            // Zincati's update graph (docs/zincati.md): each group's releases, their payloads per basearch, each
+            // machine's last poll; and a build's own created time and version, which a release needs.
+            new Migration(4, "zincati releases, release payloads, graph polls; builds' created time and version", List.of(
+                    "ALTER TABLE builds ADD COLUMN created INTEGER",
+                    "ALTER TABLE builds ADD COLUMN version TEXT",
+                    """
+                    CREATE TABLE releases (
+                      group_name TEXT NOT NULL,
+                      age_index INTEGER NOT NULL CHECK (age_index >= 1),
+                      version TEXT NOT NULL,
+                      image TEXT NOT NULL,
+                      inputs_digest TEXT NOT NULL,
+                      image_digest TEXT NOT NULL,
+                      created INTEGER NOT NULL,
+                      published_at INTEGER NOT NULL,
+                      barrier TEXT,
+                      dead_end TEXT,
+                      PRIMARY KEY (group_name, age_index)
+                    ) STRICT""",
+                    """
+                    CREATE TABLE release_payloads (
+                      group_name TEXT NOT NULL,
+                      age_index INTEGER NOT NULL,
+                      basearch TEXT NOT NULL,
+                      payload TEXT NOT NULL,
+                      PRIMARY KEY (group_name, age_index, basearch),
+                      FOREIGN KEY (group_name, age_index) REFERENCES releases (group_name, age_index)
+                    ) STRICT""",
+                    """
+                    CREATE TRIGGER releases_only_gain_dead_ends BEFORE UPDATE ON releases
+                    WHEN NEW.group_name IS NOT OLD.group_name OR NEW.age_index IS NOT OLD.age_index
+                      OR NEW.version IS NOT OLD.version OR NEW.image_digest IS NOT OLD.image_digest
+                      OR NEW.created IS NOT OLD.created OR NEW.barrier IS NOT OLD.barrier
+                      OR (OLD.dead_end IS NOT NULL AND NEW.dead_end IS NOT OLD.dead_end)
+                    BEGIN SELECT RAISE(ABORT, 'a release only ever gains a dead-end mark'); END""",
+                    """
+                    CREATE TRIGGER releases_are_kept BEFORE DELETE ON releases
+                    BEGIN SELECT RAISE(ABORT, 'releases are kept: machines may still boot them'); END""",
+                    """
+                    CREATE TABLE graph_polls (
+                      machine_id TEXT PRIMARY KEY,
+                      group_name TEXT NOT NULL,
+                      at INTEGER NOT NULL,
+                      basearch TEXT NOT NULL,
+                      os_version TEXT NOT NULL,
+                      payload TEXT NOT NULL,
+                      kind TEXT NOT NULL,
+                      release_age INTEGER
+                    ) STRICT""")));
 
     private SqliteSchema() {
     }

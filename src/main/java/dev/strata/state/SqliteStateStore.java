@@ -261,6 +261,20 @@ public final class SqliteStateStore implements StateStore {
 
     // The rest
 
+    /** SQLite's {@code PRAGMA data_version}: it moves when another connection commits. */
+    @Override
+    public java.util.OptionalLong externalChanges() {
+        guard.lock();
+        try {
+            if (closed) throw new IllegalStateException("state store " + file + " is closed");
+            return java.util.OptionalLong.of(SqliteSchema.intOf(connection, "PRAGMA data_version"));
+        } catch (SQLException e) {
+            throw new StateStoreException("state database " + file + ": " + e.getMessage(), e);
+        } finally {
+            guard.unlock();
+        }
+    }
+
     @Override
     public int schemaVersion() {
         return schemaVersion;

@@ -82,4 +82,15 @@ public interface StateReader {
 
     /** Every machine's rollback deployment, keyed by machine id. */
     Map<String, MachineRollback> machineRollbacks();
+
+    // Zincati (docs/zincati.md): releases and graph polls.
+
+    /** Every zincati group's releases, oldest first, keyed by group. */
+    Map<String, List<dev.strata.plan.Release>> releases();
+
+    /** One group's releases, oldest first. */
+    List<dev.strata.plan.Release> releases(String group);
+
+    /** Each machine's last poll of the update graph, by group, then machine id. */
+    List<GraphPoll> graphPolls();
 }

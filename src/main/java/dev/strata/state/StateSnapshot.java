@@ -5,6 +5,7 @@ import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Observed;
+import dev.strata.plan.Release;
 import dev.strata.plan.StreamResolution;
 
 import java.util.Collections;
@@ -18,8 +19,11 @@ import java.util.TreeMap;
  */
 public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> groups, List<WaveProgress> waves,
                             List<Approval> approvals, Map<String, MachineState> machines,
-                            Map<String, RecordedStream> streams, Map<String, InputsDigest> inputs, String fingerprint) {
+                            Map<String, RecordedStream> streams, Map<String, InputsDigest> inputs, String fingerprint,
+                            Map<String, List<Release>> releases) {
     public StateSnapshot {
+        releases = sorted(releases.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                Map.Entry::getKey, e -> List.copyOf(e.getValue()))));
         builds = sorted(builds);
         groups = sorted(groups);
         waves = List.copyOf(waves);
@@ -29,6 +33,13 @@ public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> g
         inputs = sorted(inputs);
     }
 
+    /** A snapshot without releases (a store with no zincati group, or tests). */
+    public StateSnapshot(Map<String, Build> builds, Map<String, GroupState> groups, List<WaveProgress> waves,
+                         List<Approval> approvals, Map<String, MachineState> machines,
+                         Map<String, RecordedStream> streams, Map<String, InputsDigest> inputs, String fingerprint) {
+        this(builds, groups, waves, approvals, machines, streams, inputs, fingerprint, Map.of());
+    }
+
     /** Reads everything through {@code reader}, which should be inside one transaction. */
     public static StateSnapshot of(StateReader reader) {
         Map<String, Build> builds = reader.builds();
@@ -36,7 +47,7 @@ public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> g
         List<WaveProgress> waves = reader.waves();
         List<Approval> approvals = reader.approvals();
         return new StateSnapshot(builds, groups, waves, approvals, reader.machines(), reader.recordedStreams(),
-                reader.builtInputs(), StateFingerprint.of(builds, groups, waves, approvals));
+                reader.builtInputs(), StateFingerprint.of(builds, groups, waves, approvals), reader.releases());
     }
 
     /**
@@ -49,7 +60,7 @@ public record StateSnapshot(Map<String, Build> builds, Map<String, GroupState> g
 
     /** As {@link #observed(Map)}, explaining rebuilds against {@code previousInputs} instead (previews). */
     public Observed observed(Map<String, StreamResolution> resolvedStreams, Map<String, InputsDigest> previousInputs) {
-        return new Observed(resolvedStreams, builds, previousInputs, groups, machines);
+        return new Observed(resolvedStreams, builds, previousInputs, groups, machines, releases);
     }
 
     /** Sorted by key; a map that iterates in key order already (as the store reads it) is copied in one pass. */

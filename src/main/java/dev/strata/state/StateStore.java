@@ -72,6 +72,15 @@ public interface StateStore extends StateTransaction, AutoCloseable {
      */
     Optional<LockHolder> breakRunLock();
 
+    /**
+     * A number that changes whenever another process (or another store on the same file) has committed a
+     * write since it was last read; empty when the store cannot tell, and then readers that cache must
+     * re-read on a timer. Writes through this store do not change it. Cheap: no table is read.
+     */
+    default java.util.OptionalLong externalChanges() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The schema version of the opened state. */
     int schemaVersion();
 
@@ -281,5 +290,45 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     @Override
     default void recordMachineRollback(MachineRollback rollback) {
         update(tx -> tx.recordMachineRollback(rollback));
+    }
+
+    @Override
+    default Map<String, List<dev.strata.plan.Release>> releases() {
+        return read(StateReader::releases);
+    }
+
+    @Override
+    default List<dev.strata.plan.Release> releases(String group) {
+        return read(r -> r.releases(group));
+    }
+
+    @Override
+    default List<GraphPoll> graphPolls() {
+        return read(StateReader::graphPolls);
+    }
+
+    @Override
+    default void recordRelease(dev.strata.plan.Release release) {
+        update(tx -> tx.recordRelease(release));
+    }
+
+    @Override
+    default boolean markReleaseDeadEnd(String group, long ageIndex, String reason) {
+        return transaction(tx -> tx.markReleaseDeadEnd(group, ageIndex, reason));
+    }
+
+    @Override
+    default void recordGraphPoll(GraphPoll poll) {
+        update(tx -> tx.recordGraphPoll(poll));
+    }
+
+    @Override
+    default void recordGraphPoll(GraphPoll poll, String booted) {
+        update(tx -> tx.recordGraphPoll(poll, booted));
+    }
+
+    @Override
+    default void recordGraphPolls(List<GraphPoll> polls, List<String> booted) {
+        update(tx -> tx.recordGraphPolls(polls, booted));
     }
 }

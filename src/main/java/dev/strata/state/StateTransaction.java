@@ -80,4 +80,28 @@ public interface StateTransaction extends StateReader {
 
     /** Saves a machine's rollback deployment and whether it rolled back on its own; its other fields stay. */
     void recordMachineRollback(MachineRollback rollback);
+
+    // Zincati (docs/zincati.md)
+
+    /**
+     * Records a group's next release. Refuses ({@link StateStoreException}) an age index that is not one
+     * above the group's newest: releases only move forward. Releases are never changed or removed, except
+     * that one can be marked a dead end.
+     */
+    void recordRelease(dev.strata.plan.Release release);
+
+    /** Marks a release a dead end; false when there is no such release or it is one already. */
+    boolean markReleaseDeadEnd(String group, long ageIndex, String reason);
+
+    /** Records a machine's poll of the update graph, replacing its previous one. */
+    void recordGraphPoll(GraphPoll poll);
+
+    /**
+     * Records a poll and sets the machine's booted digest and last report from it; booted-since moves only
+     * when the booted digest changed. The machine's other fields stay.
+     */
+    void recordGraphPoll(GraphPoll poll, String booted);
+
+    /** {@link #recordGraphPoll(GraphPoll, String)} for many polls, {@code booted.get(i)} for {@code polls.get(i)}. */
+    void recordGraphPolls(java.util.List<GraphPoll> polls, java.util.List<String> booted);
 }

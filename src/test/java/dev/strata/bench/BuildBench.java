@@ -10,35 +10,21 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntry;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Helpers for scripts/bench-build, run as a source file with target/strata.jar (which holds jib-core)
- * on the class path:
+ * A helper for scripts/bench-build, run with target/strata.jar (which holds jib-core) and
+ * target/test-classes on the class path:
  * <pre>
- *   java -cp target/strata.jar BuildBench.java relay LISTEN_PORT CONTROL_PORT REGISTRY_PORT
- *   java -cp target/strata.jar BuildBench.java base REFERENCE DIR LAYERS MIB_PER_LAYER SEED
+ *   java -cp target/strata.jar:target/test-classes dev.strata.bench.BuildBench base REFERENCE DIR LAYERS MIB_PER_LAYER SEED
  * </pre>
- * {@code relay} is a TCP relay in front of the registry that counts the bytes each way: every client
- * under test talks to the registry through it, so "bytes up" is exactly what the client sent (request
- * lines, headers and bodies: blob uploads, manifests) and "bytes down" what it downloaded. A client
- * that connects to CONTROL_PORT reads one line, {@code UP DOWN}, the totals so far. It counts on the
- * wire rather than in the registry's storage because storage does not grow when a client uploads a
- * blob the registry already holds (blobs are stored once per registry), which is exactly the waste to
- * catch. {@code base} pushes a synthetic Fedora CoreOS-like base of LAYERS layers of incompressible
- * random data (a fixed seed) and prints its manifest digest.
+ * pushes a synthetic Fedora CoreOS-like base of LAYERS layers of incompressible random data (a fixed
+ * seed) and prints its manifest digest. The byte-counting relay is {@code dev.strata.testing.CountingProxy}.
  */
 public final class BuildBench {
     private BuildBench() {
@@ -46,85 +32,12 @@ public final class BuildBench {
 
     public static void main(String[] args) throws Exception {
         switch (args.length > 0 ? args[0] : "") {
-            case "relay" -> relay(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "base" -> System.out.println(base(args[1], Path.of(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Long.parseLong(args[5])));
             default -> {
-                System.err.println("usage: BuildBench relay LISTEN CONTROL TARGET | base REFERENCE DIR LAYERS MIB SEED");
+                System.err.println("usage: BuildBench base REFERENCE DIR LAYERS MIB SEED");
                 System.exit(64);
             }
-        }
-    }
-
-    // ---- relay
-
-    private static final AtomicLong UP = new AtomicLong();
-    private static final AtomicLong DOWN = new AtomicLong();
-
-    static void relay(int listen, int control, int target) throws IOException {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        ServerSocket ctl = new ServerSocket(control, 50, lo);
-        Thread t = new Thread(() -> {
-            while (true) {
-                try (Socket s = ctl.accept(); OutputStream o = s.getOutputStream()) {
-                    o.write((UP.get() + " " + DOWN.get() + "\n").getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // the reader went away
-                }
-            }
-        }, "control");
-        t.start();
-        try (ServerSocket server = new ServerSocket(listen, 200, lo)) {
-            System.out.println("relay listening on " + listen);
-            System.out.flush();
-            while (true) {
-                Socket client = server.accept();
-                Socket upstream;
-                try {
-                    upstream = new Socket(lo, target);
-                } catch (IOException e) {
-                    client.close();
-                    continue;
-                }
-                client.setTcpNoDelay(true);
-                upstream.setTcpNoDelay(true);
-                java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(2);
-                pump(client, upstream, UP, open);
-                pump(upstream, client, DOWN, open);
-            }
-        }
-    }
-
-    private static void pump(Socket from, Socket to, AtomicLong counter, java.util.concurrent.atomic.AtomicInteger open) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[256 * 1024];
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                for (int n; (n = in.read(buf)) >= 0; ) {
-                    out.write(buf, 0, n);
-                    counter.addAndGet(n);
-                }
-                to.shutdownOutput();
-            } catch (IOException e) {
-                closeQuietly(from);
-                closeQuietly(to);
-            } finally {
-                if (open.decrementAndGet() == 0) {
-                    closeQuietly(from);
-                    closeQuietly(to);
-                }
-            }
-        }, "pump");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // already closed
         }
     }
 

@@ -65,6 +65,30 @@ final class BuildFixture {
                 """.formatted(registry.reference(baseRepository), baseDigest));
     }
 
+    /**
+     * A Fleet pushing to {@code registry} (a {@code host:port/path} reference, e.g. through a counting proxy)
+     * and a stream pinned to {@code baseRepository@baseDigest}, both hosts listed as insecure.
+     */
+    BuildFixture fleetAt(String registry, String baseRepository, String baseDigest, String... insecureHosts) throws Exception {
+        write("fleet.yaml", """
+                apiVersion: strata.dev/v1alpha1
+                kind: Fleet
+                metadata: {name: test}
+                spec:
+                  registry: %s
+                  insecureRegistries: [%s]
+                """.formatted(registry, String.join(", ", java.util.Arrays.stream(insecureHosts).map(h -> "\"" + h + "\"").toList())));
+        return write("streams/fcos.yaml", """
+                apiVersion: strata.dev/v1alpha1
+                kind: Stream
+                metadata: {name: fcos}
+                spec:
+                  image: %s
+                  tag: stable
+                  pin: %s
+                """.formatted(baseRepository, baseDigest));
+    }
+
     FleetSpec spec() throws Exception {
         Validation v = new Validator().validate(new FolderTree(dir), "");
         return v.fleet().orElseThrow(() -> new AssertionError("invalid fleet: " + v));

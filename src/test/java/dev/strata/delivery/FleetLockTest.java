@@ -1,5 +1,7 @@
 package dev.strata.delivery;
 
+import dev.strata.plan.GroupState;
+import dev.strata.plan.MachineState;
 import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Quantity;
@@ -20,6 +22,7 @@ import java.time.LocalTime;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.strata.delivery.TestFleet.NEW;
@@ -39,11 +42,12 @@ class FleetLockTest {
     private Delivery delivery;
     private final TestFleet.MovableClock clock = new TestFleet.MovableClock(NIGHT);
     private final AtomicReference<Optional<DesiredView>> view = new AtomicReference<>(Optional.empty());
+    private final RecordingEvents events = new RecordingEvents();
 
     private FleetLock start(MachineGroup... groups) {
         store = SqliteStateStore.open(dir.resolve("state.db"));
         view.set(Optional.of(TestFleet.view(groups)));
-        delivery = new Delivery(store, clock, view::get);
+        delivery = new Delivery(store, clock, view::get, events);
         return delivery.fleetLock();
     }
 
@@ -164,6 +168,34 @@ class FleetLockTest {
     }
 
     @Test
+    void aRollbackRebootsOutsideTheWindowsWithinTheBudget() {
+        Window weekdayNights = new Window(EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(1, 0), Duration.ofHours(4));
+        MachineGroup g = group("dc-east").machinesInRacks(4, 2).maxUnavailable(new Quantity(2, false)).onePerRack()
+                .window(weekdayNights, "Europe/Berlin").build();
+        FleetLock lock = start(g);
+        List<Machine> ms = g.machines();
+        // The failure policy rolled the group back from NEW to OLD: machines that run NEW are released for OLD.
+        store.saveGroup(new GroupState("dc-east", Optional.of(TestFleet.OLD), Optional.empty(), Optional.of(NIGHT),
+                GroupState.Status.ROLLED_BACK, Set.of(NEW), false));
+        for (Machine m : ms) {
+            store.recordMachine(new MachineState(m.id(), Optional.of(NEW), Optional.of(NIGHT), Optional.empty(),
+                    Optional.of(TestFleet.OLD), Optional.of(NIGHT), Optional.empty(), Optional.of(NIGHT)));
+        }
+        clock.set(Instant.parse("2026-11-27T10:00:00Z")); // Friday 11:00 in Berlin: outside the window
+        assertThat(lock.preReboot("dc-east", ms.get(0).id())).isEqualTo(Reply.ok());
+        assertThat(lock.preReboot("dc-east", ms.get(2).id()).json()).as("same rack").startsWith("{\"kind\":\"slots_full\"");
+        assertThat(lock.preReboot("dc-east", ms.get(1).id())).isEqualTo(Reply.ok());
+        assertThat(lock.preReboot("dc-east", ms.get(3).id()).json()).startsWith("{\"kind\":\"slots_full\"");
+
+        // An update forward, released while the group rolls again, still waits for the window.
+        store.saveGroup(new GroupState("dc-east", Optional.of(TestFleet.NEWER), Optional.of(TestFleet.OLD), Optional.of(NIGHT),
+                GroupState.Status.ROLLING, Set.of(NEW), false));
+        lock.steadyState("dc-east", ms.get(0).id());
+        release(store, ms.get(0), TestFleet.NEWER, NIGHT);
+        assertThat(lock.preReboot("dc-east", ms.get(0).id()).json()).startsWith("{\"kind\":\"outside_window\"");
+    }
+
+    @Test
     void maxUnavailableCountsHoldersAgainstTheGroupSize() {
         // 25% of 10 machines: 2 slots.
         MachineGroup g = group("dc-east").machines(10).maxUnavailable(new Quantity(25, true)).build();
@@ -221,6 +253,7 @@ class FleetLockTest {
         assertThat(failed.failure().orElseThrow()).contains("longer than the update timeout (1h)")
                 .contains("strata rollout release-lock dc-east " + lost.id());
         assertThat(store.history(Optional.of("dc-east"), 10)).extracting(HistoryEntry::kind).containsExactly("lock-failed");
+        assertThat(events.lines).containsExactly("holder failed: dc-east " + lost.id());
         assertThat(delivery.markOverdueHolders()).as("marked once").isZero();
 
         assertThat(lock.steadyState("dc-east", lost.id())).isEqualTo(Reply.ok());

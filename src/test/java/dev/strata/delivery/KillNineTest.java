@@ -41,7 +41,7 @@ class KillNineTest {
         Random random = new Random();
         for (int round = 0; round < 2; round++) {
             Map<String, String> last = new HashMap<>();
-            try (StrataChild.Running child = StrataChild.spawn(DeliveryChild.class, List.of("-Xmx128m"), file.toString(), "6")) {
+            try (StrataChild.Spawned child = StrataChild.spawn(DeliveryChild.class, List.of("-Xmx128m"), file.toString(), "6")) {
                 child.awaitLines(l -> l.startsWith("granted "), 40, Duration.ofSeconds(90));
                 Thread.sleep(random.nextInt(300));
                 child.kill();

@@ -47,10 +47,11 @@ class MachineEndpointsTest {
     private final MachineGroup group = TestFleet.group("dc-east").build();
     private final Machine m = group.machines().get(0);
     private String token;
+    private final RecordingEvents events = new RecordingEvents();
 
     private void start(DesiredView view) {
         store = SqliteStateStore.open(dir.resolve("state.db"));
-        delivery = new Delivery(store, clock, () -> Optional.of(view));
+        delivery = new Delivery(store, clock, () -> Optional.of(view), events);
         endpoints = delivery.machines();
         Tokens.Issued issued = Tokens.issue(m.id(), T);
         store.recordMachineToken(issued.record());
@@ -220,6 +221,9 @@ class MachineEndpointsTest {
         assertThat(s.failure().orElseThrow()).startsWith("rolled back on its own from sha256:1111111111").contains("to sha256:000000");
         assertThat(store.machineRollback(m.id())).contains(new MachineRollback(m.id(), Optional.of(NEW), Optional.of(NEW),
                 Optional.of(clock.instant())));
+        assertThat(events.lines).singleElement().asString().startsWith("unordered rollback: dc-east " + m.id() + ": rolled back");
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(OLD, null, NEW));
+        assertThat(events.lines).as("told once").hasSize(1);
 
         // The planner's failure policy (one failure halts) reads it.
         Build built = new Build("app", "sha256:" + "a".repeat(64), NEW, "registry.test/fleet/app@" + NEW, "c0ffee",
@@ -253,6 +257,24 @@ class MachineEndpointsTest {
         endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(OLD, null, NEW));
         assertThat(store.machine(m.id()).orElseThrow().failure()).isEmpty();
         assertThat(store.machineRollback(m.id()).orElseThrow().rolledBackOnItsOwn()).isFalse();
+    }
+
+    @Test
+    void aMachineReleasedBackToItsRollbackDeploymentIsNoFailureWhileItStagesAndReboots() {
+        start(TestFleet.view(group));
+        store.recordMachine(new MachineState(m.id(), Optional.of(NEW), Optional.of(T), Optional.empty(), Optional.of(NEW),
+                Optional.of(T), Optional.empty(), Optional.of(T)));
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(NEW, null, OLD));
+        // The planner rolled the group back: released for OLD, which is its rollback deployment already.
+        store.recordMachine(new MachineState(m.id(), Optional.of(NEW), Optional.of(T), Optional.empty(), Optional.of(OLD),
+                Optional.of(T), Optional.empty(), Optional.of(T)));
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(NEW, null, OLD));
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(NEW, OLD, OLD)); // staged, waiting for its slot
+        assertThat(store.machine(m.id()).orElseThrow().failure()).isEmpty();
+        assertThat(store.machineRollback(m.id()).orElseThrow().rolledBackOnItsOwn()).isFalse();
+        endpoints.status(m.id(), Optional.of(token), StatusDocs.bootc(OLD, null, NEW));
+        assertThat(store.machine(m.id()).orElseThrow().failure()).isEmpty();
+        assertThat(store.machine(m.id()).orElseThrow().booted()).contains(OLD);
     }
 
     @Test

@@ -240,6 +240,18 @@ class RolloutDecisionTest {
             ObservedBuilder o = allOnT1(g).machine(States.updating(m(g, 0), T1, T2, NOW.minus(Duration.ofHours(2))));
             waited(decide(g, o), Action.WaitCause.MAX_UNAVAILABLE);
         }
+
+        @Test
+        void onlyTimeInsideTheWindowsCounts() {
+            // Fridays 23:00 Berlin for 3h (22:00Z-01:00Z in January); released at 00:55Z, five minutes before it closed.
+            MachineGroup windowed = group("dc").machines(4).updateTimeout(Duration.ofHours(2)).haltAfter(1)
+                    .timeZone("Europe/Berlin").window(window("23:00", Duration.ofHours(3), FRIDAY)).build();
+            ObservedBuilder o = allOnT1(windowed).machine(States.updating(m(windowed, 0), T1, T2,
+                    Instant.parse("2026-01-17T00:55:00Z")));
+            waited(decide(windowed, IN2, o, Instant.parse("2026-01-20T12:00:00Z")), Action.WaitCause.WINDOW);
+            waited(decide(windowed, IN2, o, Instant.parse("2026-01-23T23:55:00Z")), Action.WaitCause.MAX_UNAVAILABLE);
+            held(decide(windowed, IN2, o, Instant.parse("2026-01-23T23:55:01Z")), Action.HoldCause.FAILURE_POLICY);
+        }
     }
 
     @Nested

@@ -27,6 +27,46 @@ class WindowsTest {
     }
 
     @Nested
+    class UpdateTimeout {
+        // Weekdays 01:00-05:00 in Berlin (UTC+1 in November): 00:00Z-04:00Z. Update timeout 1h.
+        private final Rollout r = group("dc").timeZone("Europe/Berlin").updateTimeout(Duration.ofHours(1))
+                .window(window("01:00", Duration.ofHours(4), java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.TUESDAY,
+                        java.time.DayOfWeek.WEDNESDAY, java.time.DayOfWeek.THURSDAY, FRIDAY)).build().rollout();
+        // Released on Thursday at 04:56 in Berlin: four minutes of window left.
+        private final Instant released = at("2026-11-26T03:56:00Z");
+
+        @Test
+        void onlyTimeInsideTheWindowsCounts() {
+            assertThat(Windows.openBetween(r, released, at("2026-11-26T12:00:00Z"))).isEqualTo(Duration.ofMinutes(4));
+            assertThat(Windows.openBetween(r, released, at("2026-11-27T00:30:00Z"))).isEqualTo(Duration.ofMinutes(34));
+            assertThat(Windows.openBetween(r, at("2026-11-26T00:00:00Z"), at("2026-11-30T12:00:00Z")))
+                    .as("Thursday, Friday and Monday nights; none at the weekend").isEqualTo(Duration.ofHours(12));
+        }
+
+        @Test
+        void aMachineReleasedAsTheWindowClosesIsNotTimedOutUntilAnHourOfWindowHasPassed() {
+            assertThat(Windows.timedOut(r, released, at("2026-11-26T05:30:00Z"))).as("an hour and a half later, at day").isFalse();
+            assertThat(Windows.timedOut(r, released, at("2026-11-27T00:56:00Z"))).as("exactly an hour of window").isFalse();
+            assertThat(Windows.timedOut(r, released, at("2026-11-27T00:56:01Z"))).isTrue();
+        }
+
+        @Test
+        void withoutWindowsEveryMinuteCounts() {
+            Rollout always = group("dc").updateTimeout(Duration.ofHours(1)).build().rollout();
+            assertThat(Windows.timedOut(always, released, released.plus(Duration.ofHours(1)))).isFalse();
+            assertThat(Windows.timedOut(always, released, released.plus(Duration.ofHours(1)).plusSeconds(1))).isTrue();
+        }
+
+        @Test
+        void overlappingWindowsCountOnce() {
+            Rollout twice = group("dc").updateTimeout(Duration.ofHours(1))
+                    .window(window("01:00", Duration.ofHours(2), FRIDAY)).window(window("02:00", Duration.ofHours(2), FRIDAY))
+                    .build().rollout();
+            assertThat(Windows.openBetween(twice, at("2026-11-27T00:00:00Z"), at("2026-11-28T00:00:00Z"))).isEqualTo(Duration.ofHours(3));
+        }
+    }
+
+    @Nested
     class AcrossMidnight {
         // Fridays 23:00 Berlin for 3h; in January Berlin is UTC+1, so 22:00Z Friday until 01:00Z Saturday.
         private final Rollout r = berlin(window("23:00", Duration.ofHours(3), FRIDAY));

@@ -49,24 +49,18 @@ class FailedUpdateRollsBackTest {
                     m.releasedAt(), Optional.of("bootc switch: image verification failed"), Optional.of(SATURDAY_NIGHT.plusSeconds(300))));
         }
 
-        assertThat(planAndApply(world, SATURDAY_NIGHT.plusSeconds(600)))
-                .contains("applied -/+ edge: 1 machine(s) failed to update to " + next.substring(0, 19) + " (edge-01); rolling back to "
-                        + old.substring(0, 19));
+        // edge is a zincati group: Zincati refuses a downgrade, so the rollback is a republish of the old image,
+        // newer than the failed one (docs/zincati.md); the group waits for it. (The full flow, with a registry, is
+        // ForwardOnlyTest and ZincatiFleetTest.)
+        Strata.Run rollback = Strata.run("plan", "--repo", repo.toString(), "--state", world.state.toString(),
+                "--now", SATURDAY_NIGHT.plusSeconds(600).toString());
+        assertThat(rollback.out()).as("%s", rollback).contains("+ build edge (republish)", "rolling back from " + next.substring(0, 19)
+                + ": waiting for " + old.substring(0, 19) + " to be published again as a new release");
+        assertThat(rollback.out()).doesNotContain("promote edge");
         try (StateStore store = SqliteStateStore.open(world.state)) {
-            GroupState g = store.group("edge").orElseThrow();
-            assertThat(g.status()).isEqualTo(GroupState.Status.ROLLED_BACK);
-            assertThat(g.rejectedDigests()).containsExactly(next);
-            assertThat(store.machine(canary.id()).orElseThrow().releasedDigest()).contains(old);
-            assertThat(store.machine(canary.id()).orElseThrow().failure()).isEmpty();
-            Map<String, MachineState> machines = store.machines();
-            assertThat(edge.machines().subList(1, 4)).allMatch(m -> machines.get(m.id()).runs(old));
+            assertThat(store.releases("edge")).extracting(r -> r.imageDigest()).containsExactly(next);
+            assertThat(store.machine(canary.id()).orElseThrow().failure()).isPresent();
         }
-
-        Strata.Run held = Strata.run("plan", "--repo", repo.toString(), "--state", world.state.toString(),
-                "--now", SATURDAY_NIGHT.plusSeconds(1200).toString(), "--detailed-exitcode");
-        assertThat(held.out()).as("%s", held).contains("! hold edge (rejected digest)",
-                "was rolled back after failures and is never offered again; commit a fix to roll forward");
-        assertThat(held.out()).doesNotContain("promote edge");
     }
 
     static String planAndApply(World world, Instant now) {

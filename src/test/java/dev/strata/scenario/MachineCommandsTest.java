@@ -109,6 +109,8 @@ class MachineCommandsTest {
         // Zincati groups also get Zincati's FleetLock settings.
         assertThat(r.out()).contains("[identity]\ngroup = \"edge\"\n").contains("strategy = \"fleet_lock\"")
                 .contains("base_url = \"http://10.0.0.5:8080/\"");
+        // And the update graph: Zincati joins "v1/graph" to it, so the trailing '/' keeps any path.
+        assertThat(r.out()).contains("[cincinnati]\nbase_url = \"http://10.0.0.5:8080/\"\n");
     }
 
     @Test

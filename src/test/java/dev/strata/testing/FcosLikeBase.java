@@ -17,13 +17,20 @@ import java.util.Map;
 /**
  * A small image that looks like Fedora CoreOS to a build: os-release, a kernel under
  * /usr/lib/modules/VERSION, a unit enabled the way {@code systemctl enable} would (a file stands in for
- * the link, which jib cannot write), the bootc and FCOS labels, and a created time in the past.
+ * the link, which jib cannot write; systemd ignores it), the bootc and FCOS labels, and a created time in
+ * the past. {@code payloadLayers} more layers of {@code payloadBytes} random bytes each (a fixed seed) give it
+ * weight, for tests that must see whether a base layer was moved.
  */
-public record FcosLikeBase(String version, String kernel, Instant created) {
+public record FcosLikeBase(String version, String kernel, Instant created, int payloadLayers, int payloadBytes) {
     public static final String ENABLED_UNIT = "zincati.service";
 
     public static FcosLikeBase of(String version, Instant created) {
-        return new FcosLikeBase(version, "6.17.7-300.fc43.x86_64", created);
+        return new FcosLikeBase(version, "6.17.7-300.fc43.x86_64", created, 0, 0);
+    }
+
+    /** The same base with {@code layers} more layers of {@code bytes} incompressible bytes each. */
+    public FcosLikeBase withPayload(int layers, int bytes) {
+        return new FcosLikeBase(version, kernel, created, layers, bytes);
     }
 
     /** Sorted: jib writes labels in map order, and Map.of's order changes from one JVM to the next. */
@@ -54,6 +61,14 @@ public record FcosLikeBase(String version, String kernel, Instant created) {
                 .setApplicationLayersCache(dir.resolve("cache-app"));
         var image = Jib.fromScratch().setFormat(ImageFormat.OCI).setCreationTime(created).setLabels(labels())
                 .addFileEntriesLayer(os);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        for (int i = 0; i < payloadLayers; i++) {
+            byte[] data = new byte[payloadBytes];
+            random.nextBytes(data);
+            Path file = Files.write(dir.resolve("payload-" + i), data);
+            image.addFileEntriesLayer(FileEntriesLayer.builder().setName("payload-" + i)
+                    .addEntry(entry(file, "/usr/share/payload/" + i + ".bin")).build());
+        }
         if (registry.login().isEmpty()) return image.containerize(to).getDigest().toString();
         // jib sends credentials over plain HTTP only while this JVM-wide property is set.
         synchronized (FcosLikeBase.class) {

@@ -32,6 +32,11 @@ public final class Skopeo {
         }
     }
 
+    /** The manifest (or index) bytes {@code skopeo inspect --raw} prints for {@code repository:tag}. */
+    public static byte[] rawManifest(TestRegistry registry, String repositoryAndTag) throws IOException, InterruptedException {
+        return inspect(registry, repositoryAndTag, true);
+    }
+
     /** Copies {@code repository:tag} to an OCI layout folder, as a user checking an image would. */
     public static java.nio.file.Path copyToOciDir(TestRegistry registry, String repositoryAndTag, java.nio.file.Path dir)
             throws IOException, InterruptedException {

@@ -42,6 +42,85 @@ public final class StrataChild {
         return new Result(p.exitValue(), out, err.join());
     }
 
+    /**
+     * Starts {@code strata ARGS} and leaves it running (strata serve): stderr is collected line by line as it
+     * comes, so a test can wait for a line; {@link Running#stop} sends SIGTERM, as systemd and Kubernetes do.
+     */
+    public static Running start(List<String> properties, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(properties);
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        return new Running(new ProcessBuilder(command).start(), String.join(" ", args));
+    }
+
+    /** A running strata command. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final String what;
+        private final List<String> err = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final CompletableFuture<String> out;
+        private final Thread errReader;
+
+        private Running(Process process, String what) throws IOException {
+            this.process = process;
+            this.what = what;
+            process.getOutputStream().close();
+            out = CompletableFuture.supplyAsync(() -> text(process.getInputStream()));
+            errReader = new Thread(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) err.add(line);
+                } catch (IOException e) {
+                    // the process is gone
+                }
+            }, "strata-child-stderr");
+            errReader.setDaemon(true);
+            errReader.start();
+        }
+
+        /** The first stderr line matching {@code pattern} (a regular expression found anywhere in the line), waiting up to {@code timeout}. */
+        public String awaitErrLine(String pattern, Duration timeout) throws InterruptedException {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (String line : err) if (p.matcher(line).find()) return line;
+                if (!process.isAlive() && !errReader.isAlive()) break;
+                Thread.sleep(20);
+            }
+            throw new AssertionError("strata " + what + ": no stderr line matching /" + pattern + "/ within " + timeout
+                    + "; stderr so far:\n" + String.join("\n", err));
+        }
+
+        public List<String> errLines() {
+            return List.copyOf(err);
+        }
+
+        /** SIGTERM, then waits for the exit; returns the result with everything it printed. */
+        public Result stop(Duration timeout) throws InterruptedException {
+            // Through the handle: Process.destroy() would also close our ends of its pipes, losing what it prints while stopping.
+            process.toHandle().destroy();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("strata " + what + " still running " + timeout + " after SIGTERM");
+            }
+            errReader.join(5_000);
+            return new Result(process.exitValue(), out.join(), String.join("\n", err));
+        }
+
+        /** SIGKILL, as {@code kill -9} would, then waits until it is gone (its port and files are free). */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError("strata " + what + " outlived SIGKILL");
+            errReader.join(5_000);
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) process.destroyForcibly();
+        }
+    }
+
     private static String text(InputStream in) {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -54,22 +133,22 @@ public final class StrataChild {
      * Starts {@code main} in a JVM of its own on the test class path and returns at once; its output lines are
      * collected as they come, and stderr goes to the test's stderr.
      */
-    public static Running spawn(Class<?> main, List<String> properties, String... args) throws IOException {
+    public static Spawned spawn(Class<?> main, List<String> properties, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(properties);
         command.add(main.getName());
         command.addAll(List.of(args));
-        return new Running(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        return new Spawned(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
     /** A child JVM that is still running: what it printed so far, and SIGKILL. */
-    public static final class Running implements AutoCloseable {
+    public static final class Spawned implements AutoCloseable {
         private final Process process;
         private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Thread reader;
 
-        private Running(Process process) {
+        private Spawned(Process process) {
             this.process = process;
             this.reader = new Thread(() -> {
                 try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
@@ -111,7 +190,9 @@ public final class StrataChild {
 
         /** SIGKILL, then waits until it is gone and everything it printed is read. */
         public void kill() throws InterruptedException {
-            process.destroyForcibly();
+            // Through the handle: Process.destroyForcibly() also closes our end of its stdout, losing lines
+            // still in the pipe (a test would then miss a release the child printed before it died).
+            process.toHandle().destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
             reader.join(60_000);
         }
