@@ -281,8 +281,11 @@ final class EventConverter {
         deliver(f.json, f.start);
     }
 
-    /** Strings of at most this many characters are shared; longer ones (ids, names, file contents) rarely repeat. */
-    private static final int SHORT = 16;
+    /**
+     * Strings of at most this many characters are shared (keys, label values like r1 or eu-west-1a);
+     * longer ones (machine ids and names, file contents) rarely repeat and would only fill the map.
+     */
+    private static final int SHORT = 10;
 
     private String shared(String s) {
         if (s.length() > SHORT) return s;

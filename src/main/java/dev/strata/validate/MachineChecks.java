@@ -10,8 +10,24 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A machine id or name appears once in the whole fleet. */
+/**
+ * A machine id (or name) appears once in the whole fleet. Ids and names are two instances, which the
+ * validator runs side by side: each is a map of every machine of a large fleet.
+ */
 final class MachineChecks implements SemanticCheck {
+    private final boolean ids;
+
+    private MachineChecks(boolean ids) {
+        this.ids = ids;
+    }
+
+    static MachineChecks ids() {
+        return new MachineChecks(true);
+    }
+
+    static MachineChecks names() {
+        return new MachineChecks(false);
+    }
 
     private record Seen(MachineGroup group, int index) {
     }
@@ -20,19 +36,16 @@ final class MachineChecks implements SemanticCheck {
     public void run(CheckContext ctx) {
         int machines = ctx.loaded().groups().stream().mapToInt(g -> g.machines().size()).sum();
         // Sized up front: growing to 100,000 entries one doubling at a time was most of this check.
-        Map<String, Seen> ids = new HashMap<>(machines * 4 / 3 + 1);
-        Map<String, Seen> names = new HashMap<>(machines * 4 / 3 + 1);
+        Map<String, Seen> seen = new HashMap<>(machines * 4 / 3 + 1);
         for (MachineGroup g : ctx.loaded().groups()) {
             for (int i = 0; i < g.machines().size(); i++) {
                 Machine m = g.machines().get(i);
-                Seen here = new Seen(g, i);
-                Seen prior = ids.putIfAbsent(m.id().toLowerCase(Locale.ROOT), here);
-                if (prior != null) {
+                Seen prior = seen.putIfAbsent(ids ? m.id().toLowerCase(Locale.ROOT) : m.name(), new Seen(g, i));
+                if (prior == null) continue;
+                if (ids) {
                     ctx.report(Check.MACHINE_DUPLICATE_ID, g.origin(), CheckContext.spec("machines", i, "id"),
                             "machine id " + m.id() + " is already used by " + describe(ctx, prior, "id"));
-                }
-                prior = names.putIfAbsent(m.name(), here);
-                if (prior != null) {
+                } else {
                     ctx.report(Check.MACHINE_DUPLICATE_NAME, g.origin(), CheckContext.spec("machines", i, "name"),
                             "machine name '" + m.name() + "' is already used by " + describe(ctx, prior, "name"));
                 }
