@@ -59,11 +59,11 @@ public final class JibImageBuilder implements AutoCloseable {
     /** Every file's modification time. ostree drops file times anyway; a constant keeps layer digests stable. */
     static final Instant FILE_TIME = Instant.EPOCH.plusSeconds(1);
 
-    private final BuildSettings settings;
+    final BuildSettings settings;
     private final Function<String, Optional<Build>> builtByInputs;
     private final InputsHasher files;
-    private final Connections connections = new Connections();
-    private final PlaceBase placeBase;
+    final Connections connections = new Connections();
+    final PlaceBase placeBase;
     /** jib's steps for every build of the run: one pool, rather than a new one (and its threads) per build. */
     private final ExecutorService jibThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jib");
@@ -112,7 +112,8 @@ public final class JibImageBuilder implements AutoCloseable {
                             + pushed.get().digest() + "); not rebuilt");
                     return new Build(name, in.digest(), pushed.get().digest(), target.get().name() + "@" + pushed.get().digest(),
                             desired.revision(), baseDigestOf(pushed.get(), in), Labels.osVersion(pushed.get().version()),
-                            settings.clock().instant(), pushed.get().created(), pushed.get().version());
+                            settings.clock().instant(), pushed.get().created(), pushed.get().version(),
+                            spec.multiArch() ? pushed.get().platforms() : Map.of());
                 }
             }
             Base base = base(spec, in, desired, lookup);
@@ -120,6 +121,10 @@ public final class JibImageBuilder implements AutoCloseable {
                     .orElseThrow(() -> new BuildFailure("image " + name + ": its base " + base.pulled().name() + "@"
                             + base.digest() + " is not on registry " + base.pulled().host() + " (repository "
                             + base.pulled().path() + ")"));
+            if (spec.multiArch()) {
+                return new MultiArch(this, name, spec, in, desired, target, tag)
+                        .build(lookup, base, baseImage);
+            }
             Instant created = baseImage.created().filter(c -> c.isAfter(settings.commitTime())).orElse(settings.commitTime());
             Optional<String> baseVersion = Labels.osVersion(baseImage.version());
             Map<String, String> labels = Labels.of(spec, in.digest(), base.name(), base.digest(), baseVersion, created,
@@ -208,7 +213,7 @@ public final class JibImageBuilder implements AutoCloseable {
         return repository(settings.registries().mirrors().rewrite(origin.name()), image);
     }
 
-    private Optional<ImageLookup.Image> find(ImageLookup lookup, Repository repo, String tagOrDigest, String doing)
+    Optional<ImageLookup.Image> find(ImageLookup lookup, Repository repo, String tagOrDigest, String doing)
             throws BuildFailure {
         try {
             return lookup.find(repo, tagOrDigest, settings.registries().insecure(repo));
@@ -222,7 +227,7 @@ public final class JibImageBuilder implements AutoCloseable {
         return Optional.ofNullable(pushed.labels().get("org.opencontainers.image.base.digest")).orElse(in.baseDigest());
     }
 
-    private Path archive(String image, InputsDigest in) {
+    Path archive(String image, InputsDigest in) {
         return settings.workDir().resolve("images").resolve(image + "-" + Labels.hex(in.digest()).substring(0, 12) + ".tar");
     }
 
@@ -233,11 +238,11 @@ public final class JibImageBuilder implements AutoCloseable {
     }
 
     /** {@code com.coreos.stream} for a base that has none: the root stream's tag, else its name. */
-    private static String fallbackStream(Desired desired, String image) {
+    static String fallbackStream(Desired desired, String image) {
         return dev.strata.plan.Releases.rootStream(desired.fleet(), image).map(s -> s.tag().orElse(s.name())).orElse("stable");
     }
 
-    private RegistryImage baseImage(Base base) throws InvalidImageReferenceException {
+    RegistryImage baseImage(Base base) throws InvalidImageReferenceException {
         return RegistryImage.named(ImageReference.parse(base.pulled().name() + "@" + base.digest()))
                 .addCredentialRetriever(settings.credentials().retriever(base.pulled().registry()));
     }
@@ -290,7 +295,7 @@ public final class JibImageBuilder implements AutoCloseable {
                 baseDigest, Labels.osVersion(image.version()), settings.clock().instant(), created, version);
     }
 
-    private String containerize(String name, JibContainerBuilder image, Base base, List<FileEntriesLayer> layers,
+    String containerize(String name, JibContainerBuilder image, Base base, List<FileEntriesLayer> layers,
                                 Optional<Repository> target, String tag, Optional<String> extraTag, Path archive,
                                 Instant created, Map<String, String> labels, BuildProgress progress)
             throws BuildFailure, InterruptedException {
@@ -342,7 +347,7 @@ public final class JibImageBuilder implements AutoCloseable {
      * The spec's layers, then the agent's, as jib layers; bytes are staged as files under {@code staging}
      * (jib reads files).
      */
-    private List<FileEntriesLayer> layers(Image spec, Optional<AgentLayer> agent, Path staging) throws IOException {
+    List<FileEntriesLayer> layers(Image spec, Optional<AgentLayer> agent, Path staging) throws IOException {
         List<FileEntriesLayer> out = new java.util.ArrayList<>();
         int n = 0;
         List<LayerContent> contents = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
@@ -372,7 +377,7 @@ public final class JibImageBuilder implements AutoCloseable {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

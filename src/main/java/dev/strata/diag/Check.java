@@ -33,6 +33,7 @@ public enum Check {
     DURATION_INVALID("duration.invalid", "Write a duration such as 90s, 30m, 2h, 1h30m or 1d."),
     QUANTITY_INVALID("quantity.invalid", "Write a whole number of machines (at least 1) or a percentage such as \"20%\"."),
     URL_INVALID("url.invalid", "Write an absolute http or https URL."),
+    PLATFORM_INVALID("platform.invalid", "Write a platform as os/arch[/variant]: linux/amd64, linux/arm64, linux/ppc64le, linux/s390x, linux/riscv64, linux/386 or linux/arm/v7."),
     // Values the schema cannot judge.
     IMAGE_REF_INVALID("image-ref.invalid", "Write a reference such as quay.io/fedora/fedora-coreos or registry.example.com/fleet (add @sha256:... where a digest is required)."),
     TIMEZONE_UNKNOWN("timezone.unknown", "Use an IANA time zone name such as Europe/Berlin, America/New_York or UTC."),

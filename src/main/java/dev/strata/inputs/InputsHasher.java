@@ -80,6 +80,8 @@ public final class InputsHasher {
         line(all, "layout", LAYOUT_VERSION);
         line(all, "base", base);
         for (var label : image.labels().entrySet()) line(all, "label", label.getKey(), label.getValue());
+        // Only a multi-arch image has these lines, so every single-platform digest stays as it was.
+        for (String platform : image.platforms()) line(all, "platform", platform);
         List<InputsDigest.LayerDigest> layers = new java.util.ArrayList<>();
         for (Layer layer : image.layers()) {
             StringBuilder l = new StringBuilder();

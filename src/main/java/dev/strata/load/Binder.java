@@ -84,7 +84,7 @@ final class Binder {
                 : from.has("image") ? new ImageSource.FromImage(from.path("image").asText())
                 : new ImageSource.FromRef(from.path("ref").asText());
         List<Layer> layers = list(s, "layers", this::layer);
-        return done(new Image(name(), source, stringMap(s, "labels"), layers, origin));
+        return done(new Image(name(), source, stringMap(s, "labels"), layers, strings(s, "platforms"), origin));
     }
 
     private Layer layer(JsonNode l) {
@@ -104,7 +104,7 @@ final class Binder {
         // Zincati sends lowercase ids and validation insists on them there; a bootc agent's id is normalised.
         List<Machine> machines = list(s, "machines", m -> new Machine(
                 delivery == MachineGroup.Delivery.BOOTC ? m.path("id").asText().toLowerCase(Locale.ROOT) : m.path("id").asText(),
-                m.path("name").asText(), stringMap(m, "labels")));
+                m.path("name").asText(), stringMap(m, "labels"), m.path("platform").asText(Machine.DEFAULT_PLATFORM)));
         Rollout rollout = rollout(s.path("rollout"), SPEC.with("rollout"));
         return done(new MachineGroup(name(), s.path("image").asText(), delivery, machines, rollout, agent(s.path("agent")),
                 origin));

@@ -14,12 +14,26 @@ public final class ImageLookup implements AutoCloseable {
     /**
      * An image as its registry describes it; {@code created} and {@code labels} come from its config,
      * {@code layers} from its manifest (for an index, the linux/amd64 image's); empty when unreadable.
+     * {@code platforms} maps {@code os/arch} to the platform's manifest digest when the digest names an
+     * index, and is empty otherwise.
      */
     public record Image(String digest, Optional<String> version, Optional<Instant> created, Map<String, String> labels,
-                        List<Layer> layers) {
+                        List<Layer> layers, Map<String, String> platforms) {
         public Image {
             labels = Map.copyOf(labels);
             layers = List.copyOf(layers);
+            platforms = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(platforms));
+        }
+
+        /**
+         * The manifest digest of {@code platform} ({@code os/arch[/variant]}) in this index; a variant the
+         * index does not tell apart matches its architecture.
+         */
+        public Optional<String> platform(String platform) {
+            String exact = platforms.get(platform);
+            if (exact != null) return Optional.of(exact);
+            String[] p = platform.split("/");
+            return p.length > 2 ? Optional.ofNullable(platforms.get(p[0] + "/" + p[1])) : Optional.empty();
         }
     }
 
@@ -50,7 +64,7 @@ public final class ImageLookup implements AutoCloseable {
     public Optional<Image> find(Repository repository, String tagOrDigest, boolean insecure) throws RegistryFailure {
         try {
             ManifestLookup.Found f = retry.run(() -> lookup.lookup(repository, tagOrDigest, insecure));
-            return Optional.of(new Image(f.digest(), f.version(), f.created(), f.labels(), f.layers()));
+            return Optional.of(new Image(f.digest(), f.version(), f.created(), f.labels(), f.layers(), f.platforms()));
         } catch (RegistryFailure failure) {
             if (failure.reason() == Resolution.Reason.NOT_FOUND) return Optional.empty();
             throw failure;

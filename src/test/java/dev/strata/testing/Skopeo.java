@@ -62,6 +62,21 @@ public final class Skopeo {
         return out;
     }
 
+    /**
+     * The JSON {@code skopeo inspect [--raw] --override-arch ARCH} prints for {@code repository:tag}: without
+     * {@code raw}, an index's image of that architecture, as a machine of it would pull; {@code --raw} prints
+     * the index itself.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode inspectArch(TestRegistry registry, String repositoryAndTag,
+                                                                      String arch, boolean raw)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false", "--override-arch", arch));
+        if (raw) command.add("--raw");
+        registry.login().ifPresent(l -> command.addAll(List.of("--creds", l.user() + ":" + l.password())));
+        command.add("docker://" + registry.reference(repositoryAndTag));
+        return new ObjectMapper().readTree(run(command));
+    }
+
     private static byte[] run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
         byte[] out = p.getInputStream().readAllBytes();
