@@ -52,14 +52,30 @@ final class SqliteAccess implements StateTransaction {
 
     @Override
     public Map<String, Build> builds() {
-        return byKey(sql.query("SELECT " + BUILD_COLUMNS + " FROM builds ORDER BY inputs_digest", SqliteAccess::build),
+        Map<String, Map<String, String>> platforms = new HashMap<>();
+        for (String[] row : sql.query("SELECT inputs_digest, platform, manifest_digest FROM build_platforms",
+                r -> new String[] {r.getString(1), r.getString(2), r.getString(3)})) {
+            platforms.computeIfAbsent(row[0], k -> new HashMap<>()).put(row[1], row[2]);
+        }
+        return byKey(sql.query("SELECT " + BUILD_COLUMNS + " FROM builds ORDER BY inputs_digest",
+                r -> withPlatforms(build(r), platforms.getOrDefault(r.getString("inputs_digest"), Map.of()))),
                 Build::inputsDigest);
     }
 
     @Override
     public Optional<Build> build(String inputsDigest) {
-        return first(sql.query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE inputs_digest = ?", SqliteAccess::build,
-                inputsDigest));
+        Map<String, String> platforms = new HashMap<>();
+        for (String[] row : sql.query("SELECT platform, manifest_digest FROM build_platforms WHERE inputs_digest = ?",
+                r -> new String[] {r.getString(1), r.getString(2)}, inputsDigest)) {
+            platforms.put(row[0], row[1]);
+        }
+        return first(sql.query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE inputs_digest = ?",
+                r -> withPlatforms(build(r), platforms), inputsDigest));
+    }
+
+    private static Build withPlatforms(Build b, Map<String, String> platforms) {
+        return platforms.isEmpty() ? b : new Build(b.image(), b.inputsDigest(), b.imageDigest(), b.reference(), b.commit(),
+                b.baseDigest(), b.baseVersion(), b.builtAt(), b.created(), b.version(), platforms);
     }
 
     @Override
@@ -71,6 +87,12 @@ final class SqliteAccess implements StateTransaction {
                         + " built_at = excluded.built_at, created = excluded.created, version = excluded.version",
                 b.inputsDigest(), b.image(), b.imageDigest(), b.reference(), b.commit(), b.baseDigest(), b.baseVersion().orElse(null),
                 millis(b.builtAt()), b.created().map(Sql::millis).orElse(null), b.version().orElse(null));
+        // In the caller's transaction: a build and its platforms are recorded together, or not at all.
+        sql.update("DELETE FROM build_platforms WHERE inputs_digest = ?", b.inputsDigest());
+        for (var p : b.platforms().entrySet()) {
+            sql.update("INSERT INTO build_platforms (inputs_digest, platform, manifest_digest) VALUES (?, ?, ?)",
+                    b.inputsDigest(), p.getKey(), p.getValue());
+        }
     }
 
     @Override

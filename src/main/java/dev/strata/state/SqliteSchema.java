@@ -201,6 +201,15 @@ final class SqliteSchema {
                       payload TEXT NOT NULL,
                       kind TEXT NOT NULL,
                       release_age INTEGER
+                    ) STRICT""")),
+            // A multi-arch build's manifest per platform (docs/build.md): the digest its machines boot.
+            new Migration(5, "multi-arch builds' manifest digest per platform", List.of(
+                    """
+                    CREATE TABLE build_platforms (
+                      inputs_digest TEXT NOT NULL REFERENCES builds (inputs_digest),
+                      platform TEXT NOT NULL,
+                      manifest_digest TEXT NOT NULL,
+                      PRIMARY KEY (inputs_digest, platform)
                     ) STRICT""")));
 
     private SqliteSchema() {

@@ -10,6 +10,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.strata.plan.Build;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,6 +126,51 @@ class SqliteSchemaTest {
         }
         assertThat(query(file, "SELECT note FROM builds")).isEqualTo("migrated");
         assertThatThrownBy(() -> SqliteStateStore.open(file)).isInstanceOf(SchemaTooNewException.class);
+    }
+
+    @Test
+    void aVersion4FileGainsBuildPlatformsKeepingItsBuilds() throws SQLException {
+        Path file = dir.resolve("state.db");
+        List<SqliteSchema.Migration> v4 = SqliteSchema.MIGRATIONS.stream().filter(m -> m.version() <= 4).toList();
+        try (StateStore store = SqliteStateStore.open(file, Duration.ofSeconds(5), v4)) {
+            assertThat(store.schemaVersion()).isEqualTo(4);
+        }
+        Build single = build("dc-bonded", 1);
+        execute(file, "INSERT INTO builds (inputs_digest, image, image_digest, reference, git_commit, base_digest, built_at)"
+                + " VALUES ('" + single.inputsDigest() + "', 'dc-bonded', '" + single.imageDigest() + "', '" + single.reference()
+                + "', '" + single.commit() + "', '" + single.baseDigest() + "', " + single.builtAt().toEpochMilli() + ")");
+        assertThat(query(file, "SELECT count(*) FROM sqlite_master WHERE name = 'build_platforms'")).isEqualTo("0");
+
+        Build multi = new Build("edge", "sha256:" + "5".repeat(64), "sha256:" + "1".repeat(64),
+                "registry.example/fleet/edge@sha256:" + "1".repeat(64), "c0ffee", single.baseDigest(), Optional.empty(),
+                single.builtAt(), Optional.empty(), Optional.empty(),
+                java.util.Map.of("linux/amd64", "sha256:" + "2".repeat(64), "linux/arm64", "sha256:" + "3".repeat(64)));
+        try (StateStore store = SqliteStateStore.open(file)) {
+            assertThat(store.schemaVersion()).isEqualTo(5);
+            assertThat(store.builds()).containsExactly(java.util.Map.entry(single.inputsDigest(), single));
+            store.recordBuild(multi);
+        }
+        try (StateStore store = SqliteStateStore.open(file)) {
+            assertThat(store.build(multi.inputsDigest())).contains(multi);
+            assertThat(store.builds().get(multi.inputsDigest()).platforms()).containsOnlyKeys("linux/amd64", "linux/arm64");
+            assertThat(store.builds().get(single.inputsDigest()).platforms()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBuildAndItsPlatformsAreRecordedInOneTransaction() throws SQLException {
+        Path file = dir.resolve("state.db");
+        Build b = build("edge", 2);
+        Build multi = new Build(b.image(), b.inputsDigest(), b.imageDigest(), b.reference(), b.commit(), b.baseDigest(),
+                b.baseVersion(), b.builtAt(), b.created(), b.version(), java.util.Map.of("linux/arm64", "sha256:" + "4".repeat(64)));
+        try (StateStore store = SqliteStateStore.open(file)) {
+            assertThatThrownBy(() -> store.transaction(tx -> {
+                tx.recordBuild(multi);
+                throw new IllegalStateException("the run failed after the build was recorded");
+            })).hasMessageContaining("the run failed");
+            assertThat(store.builds()).isEmpty();
+        }
+        assertThat(query(file, "SELECT count(*) FROM build_platforms")).isEqualTo("0");
     }
 
     @Test
