@@ -46,6 +46,7 @@ public enum Check {
     IMAGE_CYCLE("image.cycle", "Images built from each other can never be built; break the cycle."),
     // Machines and rollouts.
     MACHINE_DUPLICATE_ID("machine.duplicate-id", "A machine belongs to exactly one group; remove it from the others."),
+    MACHINE_PLATFORM("machine.platform", "Give the machine the platform it has, and list that platform in the image's 'platforms' (an image without 'platforms' is linux/amd64 only)."),
     MACHINE_DUPLICATE_NAME("machine.duplicate-name", "Machine names are unique across the fleet; rename one."),
     WAVE_TARGET("wave.target", "Give a wave exactly one of 'machines', 'selector' or 'percent'."),
     WAVE_DUPLICATE("wave.duplicate-name", "Wave names are unique within a group."),

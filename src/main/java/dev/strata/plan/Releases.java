@@ -89,7 +89,45 @@ public final class Releases {
                 .map(v -> "base " + v + " is a dead end of stream " + stream.get().name());
         String version = build.version().orElse(build.baseVersion().orElse("0") + ".strata." + hex12(build.inputsDigest()));
         return new Release(g.name(), age, version, build.image(), build.inputsDigest(), build.imageDigest(),
-                Map.of(DEFAULT_BASEARCH, build.reference()), build.created().orElse(build.builtAt()), now, barrier, deadEnd);
+                payloads(build), build.created().orElse(build.builtAt()), now, barrier, deadEnd);
+    }
+
+    /**
+     * A release's payload per Zincati basearch: the build's reference, or for a multi-arch build each
+     * platform's manifest in the build's repository (linux/amd64 as x86_64, linux/arm64 as aarch64, ...).
+     */
+    static Map<String, String> payloads(Build build) {
+        if (build.platforms().isEmpty() || build.repository().isEmpty()) return Map.of(DEFAULT_BASEARCH, build.reference());
+        Map<String, String> out = new java.util.TreeMap<>();
+        build.platforms().forEach((platform, digest) -> basearch(platform)
+                .ifPresent(arch -> out.putIfAbsent(arch, build.repository().get() + "@" + digest)));
+        return out;
+    }
+
+    /** Zincati's basearch (the RPM architecture) of an OCI platform; empty for one Fedora CoreOS does not ship. */
+    public static Optional<String> basearch(String platform) {
+        String[] p = platform.split("/");
+        if (p.length < 2 || !p[0].equals("linux")) return Optional.empty();
+        return Optional.ofNullable(switch (p[1]) {
+            case "amd64" -> "x86_64";
+            case "arm64" -> "aarch64";
+            case "ppc64le" -> "ppc64le";
+            case "s390x" -> "s390x";
+            case "riscv64" -> "riscv64";
+            default -> null;
+        });
+    }
+
+    /** The OCI platform of a Zincati basearch, the inverse of {@link #basearch}; empty for an unknown one. */
+    public static Optional<String> platformOf(String basearch) {
+        return Optional.ofNullable(switch (basearch) {
+            case "x86_64" -> "linux/amd64";
+            case "aarch64" -> "linux/arm64";
+            case "ppc64le" -> "linux/ppc64le";
+            case "s390x" -> "linux/s390x";
+            case "riscv64" -> "linux/riscv64";
+            default -> null;
+        });
     }
 
     /** The stream at the root of an image's chain (through images built on images), if any. */

@@ -58,8 +58,10 @@ final class RolloutPlanner {
         private final String target;
         private final Instant now;
         private final Rollout r;
+        private final PlatformDigests platforms;
 
         GroupDecision(MachineGroup g, Observed o, GroupState state, String target, Instant now) {
+            this.platforms = PlatformDigests.of(o.builds().values());
             this.g = g;
             this.o = o;
             this.state = state;
@@ -81,11 +83,16 @@ final class RolloutPlanner {
         }
 
         boolean updated(Machine m) {
-            return ms(m).runs(target);
+            return runs(m, target);
+        }
+
+        /** Boots image {@code digest}: for a multi-arch image, its manifest of the machine's platform. */
+        boolean runs(Machine m, String digest) {
+            return ms(m).booted().filter(b -> platforms.same(b, digest, m.platform())).isPresent();
         }
 
         boolean released(Machine m, String digest) {
-            return ms(m).releasedDigest().filter(digest::equals).isPresent();
+            return ms(m).releasedDigest().filter(r -> platforms.same(r, digest, m.platform())).isPresent();
         }
 
         boolean failed(Machine m) {
@@ -101,7 +108,7 @@ final class RolloutPlanner {
         /** Released for some digest, not yet running it, and not reporting a failure: down or about to be. */
         boolean inFlight(Machine m) {
             MachineState s = ms(m);
-            return s.releasedDigest().isPresent() && !s.runs(s.releasedDigest().get()) && s.failure().isEmpty();
+            return s.releasedDigest().isPresent() && !runs(m, s.releasedDigest().get()) && s.failure().isEmpty();
         }
 
         /** The digest before the target, never one that was rolled back: a rollback must not return to it. */
@@ -111,7 +118,8 @@ final class RolloutPlanner {
             // First rollout: the digest most machines run now.
             Map<String, Integer> counts = new HashMap<>();
             for (Machine m : g.machines()) {
-                ms(m).booted().filter(b -> !b.equals(target) && offerable(b)).ifPresent(b -> counts.merge(b, 1, Integer::sum));
+                ms(m).booted().map(platforms::image).filter(b -> !b.equals(target) && offerable(b))
+                        .ifPresent(b -> counts.merge(b, 1, Integer::sum));
             }
             return counts.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
                     .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey);
@@ -317,7 +325,7 @@ final class RolloutPlanner {
                     .toList();
             if (toMove.isEmpty()) return List.of();
             Limits limits = new Limits(g, this::inFlight);
-            Limits.Choice choice = limits.choose(toMove, m -> ms(m).runs(back), true);
+            Limits.Choice choice = limits.choose(toMove, m -> runs(m, back), true);
             if (choice.machines().isEmpty()) {
                 return List.of(new Action.Wait(g.name(), Optional.empty(),
                         choice.budgetBlocked() ? Action.WaitCause.DISRUPTION_BUDGET : Action.WaitCause.MAX_UNAVAILABLE,
@@ -328,7 +336,7 @@ final class RolloutPlanner {
 
         /** Runs the digest or was released for it. */
         private boolean touched(Machine m, String digest) {
-            return ms(m).runs(digest) || released(m, digest);
+            return runs(m, digest) || released(m, digest);
         }
 
         private Action hold(Action.HoldCause cause, String reason) {

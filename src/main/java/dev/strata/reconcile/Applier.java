@@ -6,6 +6,7 @@ import dev.strata.plan.Desired;
 import dev.strata.plan.Fingerprint;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
+import dev.strata.plan.PlatformDigests;
 import dev.strata.plan.Plan;
 import dev.strata.plan.Release;
 import dev.strata.plan.Releases;
@@ -298,13 +299,20 @@ public final class Applier {
         return desired.fleet().group(name).orElseThrow(() -> new IllegalStateException("plan names unknown group " + name));
     }
 
+    /**
+     * Records each machine's release. A machine is released for the digest it will boot: for a multi-arch
+     * image, its platform's manifest, which delivery then hands it as its target.
+     */
     private static void release(StateTransaction tx, MachineGroup g, List<String> names, String digest, Instant now) {
         Set<String> wanted = new HashSet<>(names);
+        PlatformDigests platforms = PlatformDigests.of(tx.builds().values());
         for (Machine m : g.machines()) {
             if (!wanted.contains(m.name())) continue;
+            String own = platforms.forPlatform(digest, m.platform()).orElseThrow(() -> new IllegalStateException("machine "
+                    + m.name() + " is " + m.platform() + ", and image " + g.image() + " (" + digest + ") has no manifest for it"));
             MachineState was = tx.machine(m.id()).orElse(MachineState.unknown(m.id()));
             // A new release clears the failure of the previous one.
-            tx.recordMachine(new MachineState(m.id(), was.booted(), was.bootedSince(), was.staged(), Optional.of(digest),
+            tx.recordMachine(new MachineState(m.id(), was.booted(), was.bootedSince(), was.staged(), Optional.of(own),
                     Optional.of(now), Optional.empty(), was.lastReport()));
         }
     }

@@ -5,6 +5,7 @@ import dev.strata.plan.Build;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.InputsDigest;
 import dev.strata.plan.MachineState;
+import dev.strata.plan.PlatformDigests;
 import dev.strata.plan.Observed;
 import dev.strata.plan.Plan;
 import dev.strata.plan.Waves;
@@ -110,25 +111,34 @@ public record FleetStatus(String revision, Instant at, List<ImageStatus> images,
     }
 
     /** Classifies machines against the group's target as the planner does. */
-    private record Judge(MachineGroup g, Observed o, Optional<String> target, Instant now) {
+    private record Judge(MachineGroup g, Observed o, Optional<String> target, Instant now, PlatformDigests platforms) {
+        Judge(MachineGroup g, Observed o, Optional<String> target, Instant now) {
+            this(g, o, target, now, PlatformDigests.of(o.builds().values()));
+        }
+
         MachineState state(Machine m) {
             return o.machine(m.id()).orElse(MachineState.unknown(m.id()));
         }
 
         boolean releasedForTarget(Machine m) {
-            return target.isPresent() && state(m).releasedDigest().filter(target.get()::equals).isPresent();
+            return target.isPresent() && state(m).releasedDigest().filter(r -> platforms.same(r, target.get(), m.platform())).isPresent();
+        }
+
+        /** Boots image {@code digest}, as the machine's platform has it (docs/build.md, multi-arch images). */
+        boolean runs(Machine m, MachineState s, String digest) {
+            return s.booted().filter(b -> platforms.same(b, digest, m.platform())).isPresent();
         }
 
         Counts count(List<Machine> machines) {
             int updated = 0, updating = 0, failed = 0;
             for (Machine m : machines) {
                 MachineState s = state(m);
-                boolean onTarget = target.isPresent() && s.runs(target.get());
+                boolean onTarget = target.isPresent() && runs(m, s, target.get());
                 if (onTarget) {
                     updated++;
                 } else if (s.failure().isPresent() || releasedForTarget(m) && timedOut(s)) {
                     failed++;
-                } else if (s.releasedDigest().isPresent() && !s.runs(s.releasedDigest().get())) {
+                } else if (s.releasedDigest().isPresent() && !runs(m, s, s.releasedDigest().get())) {
                     updating++;
                 }
             }
