@@ -80,6 +80,10 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
                     + g.name() + ", not '" + q.group() + "'; set group = \"" + g.name() + "\" under [identity] in its Zincati"
                     + " configuration (strata machine-config prints it)"));
         }
+        Optional<String> reported = Releases.platformOf(q.basearch()).map(p -> p.split("/")[1]).or(() -> Optional.of(q.basearch()));
+        Optional<Reply> mismatch = Platforms.mismatch(member.get().machine(), reported,
+                "Zincati reports basearch " + q.basearch());
+        if (mismatch.isPresent()) return core.counted(ENDPOINT, mismatch.get());
         GraphData d;
         try {
             d = current(index.get());

@@ -75,6 +75,8 @@ final class MachineService implements MachineEndpoints {
         if (index.isEmpty()) return core.counted(STATUS, Core.notReady());
         Optional<FleetIndex.Member> member = index.get().member(machineId);
         String token = bearerToken.get();
+        Optional<Reply> mismatch = member.flatMap(m -> Platforms.mismatch(m.machine(), report.architecture(),
+                "its bootc status says it booted an image of architecture " + report.architecture().orElse("")));
         List<Runnable> notes = new ArrayList<>();
         Reply reply = core.write(STATUS, tx -> {
             notes.clear(); // the work may run twice (its batch failed); only the committed run's notes count
@@ -84,6 +86,7 @@ final class MachineService implements MachineEndpoints {
                 return authorized ? unknown(machineId) : unauthorized();
             }
             if (!authorized) return unauthorized();
+            if (mismatch.isPresent()) return mismatch.get(); // nothing stored: the report is not about this fleet's image
             record(tx, member.get(), report, notes);
             return Reply.ok("{\"recorded\":true}");
         });

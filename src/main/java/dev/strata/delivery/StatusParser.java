@@ -77,7 +77,17 @@ final class StatusParser {
                 .orElseThrow(() -> new InvalidStatusException("status.booted.image: null; the booted deployment is not a"
                         + " container image"));
         return new StatusReport(StatusReport.Shape.BOOTC, bootedDigest, optionalDeployment(status, "staged"),
-                optionalDeployment(status, "rollback"));
+                optionalDeployment(status, "rollback"), architecture(booted.get("image"), "status.booted.image.architecture"));
+    }
+
+    /** The image's OCI architecture (amd64, arm64, ...), when given. */
+    private static Optional<String> architecture(JsonNode image, String path) throws InvalidStatusException {
+        JsonNode a = image.get("architecture");
+        if (a == null || a.isNull()) return Optional.empty();
+        if (!a.isTextual() || !a.asText().matches("[a-z0-9_]{1,32}")) {
+            throw new InvalidStatusException(path + ": expected an architecture such as amd64 or arm64, got " + type(a));
+        }
+        return Optional.of(a.asText());
     }
 
     private static Optional<String> optionalDeployment(JsonNode status, String field) throws InvalidStatusException {

@@ -51,7 +51,7 @@ class GraphProtocolTest {
 
     @BeforeEach
     void start() throws Exception {
-        edge = TestFleet.group("edge").zincati().build();
+        edge = TestFleet.group("edge").zincati().platform(1, "linux/arm64").build();
         dc = TestFleet.group("dc").build();
         store = SqliteStateStore.open(dir.resolve("state.db"));
         DesiredView view = TestFleet.view(edge, dc);
@@ -105,10 +105,26 @@ class GraphProtocolTest {
         }
         assertThat(g.get("nodes").get(1).get("metadata").get("org.fedoraproject.coreos.releases.age_index").asText()).isEqualTo("2");
         assertThat(g.get("edges").toString()).isEqualTo("[[0,1]]");
-        // The same machine on aarch64 sees only the release that has an aarch64 payload, as FCOS skips the others.
-        RawHttp.Response arm = get(zincatiQuery(m.id(), "edge", REPO + "@" + digest('c')).replace("x86_64", "aarch64"), ZINCATI);
+        // An arm64 machine (aarch64) sees only the release that has an aarch64 payload, as FCOS skips the others.
+        Machine armMachine = edge.machines().get(1);
+        RawHttp.Response arm = get(zincatiQuery(armMachine.id(), "edge", REPO + "@" + digest('c')).replace("x86_64", "aarch64"), ZINCATI);
         assertThat(JSON.readTree(arm.body()).get("nodes")).singleElement()
                 .satisfies(n -> assertThat(n.get("payload").asText()).isEqualTo(REPO + "@" + digest('c')));
+    }
+
+    @Test
+    void aMachineWhoseBasearchContradictsItsPlatformIsToldSoAndGetsNoGraph() throws Exception {
+        Machine amd = edge.machines().get(0);
+        RawHttp.Response r = get(zincatiQuery(amd.id(), "edge", REPO + "@" + digest('c')).replace("x86_64", "aarch64"), ZINCATI);
+        assertThat(r.status()).isEqualTo(409);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("kind").asText()).isEqualTo("platform_mismatch");
+        assertThat(body.get("value").asText()).contains("machine " + amd.name(), "linux/amd64 in the fleet",
+                "Zincati reports basearch aarch64", "set its 'platform'");
+        Machine arm = edge.machines().get(1);
+        RawHttp.Response other = get(zincatiQuery(arm.id(), "edge", REPO + "@" + digest('a')), ZINCATI);
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(JSON.readTree(other.body()).get("value").asText()).contains("linux/arm64 in the fleet", "basearch x86_64");
     }
 
     @Test

@@ -90,6 +90,15 @@ final class TestFleet {
             return this;
         }
 
+        /** Machine {@code i} of another platform ({@code os/arch}) than linux/amd64. */
+        Group platform(int i, String platform) {
+            List<Machine> out = new ArrayList<>(machines);
+            Machine m = out.get(i);
+            out.set(i, new Machine(m.id(), m.name(), m.labels(), platform));
+            machines = List.copyOf(out);
+            return this;
+        }
+
         /** {@code n} machines labelled rack=r0, r1, ... in turn. */
         Group machinesInRacks(int n, int racks) {
             machines = IntStream.range(0, n).mapToObj(i -> machine(name, i, Map.of("rack", "r" + (i % racks)))).toList();
