@@ -36,10 +36,15 @@ final class BuildPlanner {
             }
             if (built.isPresent()) {
                 out.add(new Action.NoOp(image.name(), "up to date: " + short12(built.get().imageDigest())
-                        + " built from " + short7(built.get().commit())));
+                        + " built from " + short7(built.get().commit()) + platforms(built.get())));
                 continue;
             }
-            out.add(why(image, in, Optional.ofNullable(o.previousInputs().get(image.name())), d, o));
+            Action.BuildImage build = why(image, in, Optional.ofNullable(o.previousInputs().get(image.name())), d, o);
+            if (image.multiArch()) {
+                build = new Action.BuildImage(build.image(), build.inputsDigest(), build.cause(), build.changed(),
+                        build.reason() + "; an image index for " + String.join(", ", image.platforms()), build.republish());
+            }
+            out.add(build);
         }
         return out;
     }
@@ -79,6 +84,14 @@ final class BuildPlanner {
         out.add(i);
     }
 
+    /** A multi-arch build's manifest per platform, for plans and previews; nothing for a single image. */
+    static String platforms(Build b) {
+        if (b.platforms().isEmpty()) return "";
+        List<String> each = new ArrayList<>();
+        b.platforms().forEach((platform, digest) -> each.add(platform + " " + short12(digest)));
+        return " (" + String.join(", ", each) + ")";
+    }
+
     private static Action.BuildImage why(Image image, InputsDigest now, Optional<InputsDigest> before, Desired d, Observed o) {
         if (before.isEmpty()) {
             return new Action.BuildImage(image.name(), now.digest(), Action.BuildCause.NEW_IMAGE, List.of(), "new image");
@@ -108,7 +121,9 @@ final class BuildPlanner {
         }
         old.keySet().forEach(name -> reasons.add("layer " + name + " removed"));
         if (reasons.isEmpty() && !prev.digest().equals(now.digest())) {
-            reasons.add(layerNames(prev).equals(layerNames(now)) ? "labels changed" : "layers reordered");
+            // The inputs record no platforms; a multi-arch image's unexplained change may be its platform list.
+            reasons.add(!layerNames(prev).equals(layerNames(now)) ? "layers reordered"
+                    : image.multiArch() ? "labels or platforms changed" : "labels changed");
         }
         Action.BuildCause cause = baseMoved && reasons.size() == 1 ? Action.BuildCause.BASE_MOVED : Action.BuildCause.SPEC_CHANGED;
         return new Action.BuildImage(image.name(), now.digest(), cause, changed, String.join("; ", reasons));

@@ -107,4 +107,19 @@ class MultiArchRolloutTest {
         assertThat(Releases.payloads(MULTI)).isEqualTo(Map.of("x86_64", "registry.example/app@" + AMD,
                 "aarch64", "registry.example/app@" + ARM));
     }
+
+    @Test
+    void plansShowAMultiArchImagesPlatformsAndTheirDigestsOnceBuilt() {
+        dev.strata.spec.Image edge = new dev.strata.spec.Image(Fleets.APP, new dev.strata.spec.ImageSource.FromStream("os"),
+                Map.of(), List.of(), List.of("linux/amd64", "linux/arm64"), new dev.strata.spec.Origin("images/app.yaml", 0));
+        dev.strata.spec.FleetSpec f = Fleets.fleet(g);
+        Desired d = new Desired(new dev.strata.spec.FleetSpec(f.fleet(), f.streams(), List.of(edge), f.groups()), "c0ffee",
+                Map.of(Fleets.APP, new InputsDigest(Fleets.APP, IN2, BASE, List.of())));
+        Action before = Planner.plan(d, observed().build(), NOW).actions().get(0);
+        assertThat(before).isInstanceOf(Action.BuildImage.class);
+        assertThat(before.reason()).isEqualTo("new image; an image index for linux/amd64, linux/arm64");
+        Action after = Planner.plan(d, observed().build(MULTI).build(), NOW).actions().get(0);
+        assertThat(after.reason()).isEqualTo("up to date: " + BuildPlanner.short12(T2) + " built from c0ffee ("
+                + "linux/amd64 " + BuildPlanner.short12(AMD) + ", linux/arm64 " + BuildPlanner.short12(ARM) + ")");
+    }
 }
