@@ -300,12 +300,14 @@ public final class Applier {
     }
 
     /**
-     * Records each machine's release. A machine is released for the digest it will boot: for a multi-arch
-     * image, its platform's manifest, which delivery then hands it as its target.
+     * Records each machine's release. A bootc machine is released for the digest it will boot and report: for
+     * a multi-arch image, its platform's manifest, which delivery hands it as its target. A zincati machine is
+     * released for the image digest, the release its graph gate and its polls are known by (the graph gives it
+     * its basearch's payload).
      */
     private static void release(StateTransaction tx, MachineGroup g, List<String> names, String digest, Instant now) {
         Set<String> wanted = new HashSet<>(names);
-        PlatformDigests platforms = PlatformDigests.of(tx.builds().values());
+        PlatformDigests platforms = Releases.zincati(g) ? PlatformDigests.of(List.of()) : PlatformDigests.of(tx.builds().values());
         for (Machine m : g.machines()) {
             if (!wanted.contains(m.name())) continue;
             String own = platforms.forPlatform(digest, m.platform()).orElseThrow(() -> new IllegalStateException("machine "

@@ -131,4 +131,43 @@ class MultiArchDeliveryTest {
                 {"image":"%s@%s","transport":"registry"},"imageDigest":"%s","architecture":"%s"}},"staged":null,
                 "rollback":null}}""").formatted(REPO, digest, digest, arch).getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aZincatiMachineGetsItsBasearchsPayloadAndReachesTheTargetThroughIt() throws Exception {
+        MachineGroup zincati = new MachineGroup("edge", "edge", MachineGroup.Delivery.ZINCATI, group.machines(), group.rollout(),
+                group.origin());
+        FleetSpec zf = new FleetSpec(fleet.fleet(), fleet.streams(), fleet.images(), List.of(zincati));
+        Desired zd = new Desired(zf, "c0ffee", desired.inputs());
+        Map<String, StreamResolution> streams = Map.of("os", new StreamResolution("os", BASE, Optional.empty(),
+                StreamResolution.Source.PIN));
+        try (StateStore store = SqliteStateStore.open(dir.resolve("state.db"))) {
+            store.recordBuild(new Build("edge", INPUTS, INDEX, REPO + "@" + INDEX, "c0ffee", BASE, Optional.of("43.20260101.3.0"),
+                    NOW, Optional.of(NOW), Optional.of("43.20260101.3.0.strata.1"), Map.of("linux/amd64", AMD, "linux/arm64", ARM)));
+            new Applier(store, Optional.empty()).apply(Planner.plan(zd, store.snapshot().observed(streams), NOW), zd, NOW);
+            assertThat(store.releases("edge")).singleElement().satisfies(r -> {
+                assertThat(r.imageDigest()).isEqualTo(INDEX);
+                assertThat(r.payloads()).isEqualTo(Map.of("x86_64", REPO + "@" + AMD, "aarch64", REPO + "@" + ARM));
+            });
+            assertThat(store.read(r -> r.machine(arm.id())).orElseThrow().releasedDigest()).contains(INDEX);
+            DesiredView view = DesiredView.of("c0ffee", zf, Optional.empty());
+            try (Delivery delivery = new Delivery(store, Clock.fixed(NOW, ZoneOffset.UTC), () -> Optional.of(view))) {
+                for (Object[] m : new Object[][] {{arm, "aarch64", ARM}, {amd, "x86_64", AMD}}) {
+                    Machine machine = (Machine) m[0];
+                    var reply = delivery.graph().graph("basearch=" + m[1] + "&stream=stable&os_version=42.1&group=edge&node_uuid="
+                            + machine.id() + "&os_checksum=quay.io%2Ffedora%2Ffedora-coreos%40" + BASE.replace(":", "%3A")
+                            + "&oci=true&platform=metal", Optional.of("application/json"));
+                    assertThat(reply.status()).as(reply.json()).isEqualTo(200);
+                    JsonNode nodes = JSON.readTree(reply.json()).get("nodes");
+                    assertThat(nodes.get(nodes.size() - 1).get("payload").asText()).isEqualTo(REPO + "@" + m[2]);
+                    // Zincati has staged and booted the payload of its basearch, and says so on its next poll.
+                    var booted = delivery.graph().graph("basearch=" + m[1] + "&stream=stable&os_version=43.20260101.3.0.strata.1"
+                            + "&group=edge&node_uuid=" + machine.id() + "&os_checksum=" + (REPO + "@" + m[2]).replace("/", "%2F")
+                            .replace(":", "%3A").replace("@", "%40") + "&oci=true&platform=metal", Optional.of("application/json"));
+                    assertThat(booted.status()).isEqualTo(200);
+                }
+            }
+            Plan after = Planner.plan(zd, store.snapshot().observed(streams), NOW.plusSeconds(60));
+            assertThat(after.actions()).extracting(Action::reason).contains("all 2 machines run " + INDEX.substring(0, 19));
+        }
+    }
 }
