@@ -141,6 +141,10 @@ final class ReconcileReport {
                 s.flatMap(Applier.Step::build).ifPresent(b -> {
                     o.put("imageDigest", b.imageDigest());
                     o.put("reference", b.reference());
+                    if (!b.platforms().isEmpty()) {
+                        ObjectNode platforms = o.putObject("platforms");
+                        b.platforms().forEach(platforms::put);
+                    }
                 });
                 actions.add(o);
             }

@@ -34,6 +34,8 @@ final class StatusReport {
         for (FleetStatus.ImageStatus i : s.images()) {
             out.printf("  %-24s %s%n", i.image(), i.build().map(b -> b.imageDigest() + " (commit " + shortId(b.commit()) + ")")
                     .orElse(i.inputsDigest().map(d -> "not built (inputs " + d + ")").orElse("base not resolved")));
+            // A multi-arch image: the manifest each platform's machines boot.
+            i.build().ifPresent(b -> b.platforms().forEach((p, d) -> out.printf("  %-24s   %-14s %s%n", "", p, d)));
         }
         out.println();
         out.println("Groups:");
