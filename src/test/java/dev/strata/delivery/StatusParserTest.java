@@ -15,11 +15,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StatusParserTest {
     @Test
+    void aBootcArchitectureThatIsNoArchitectureIsRefused() {
+        String doc = new String(StatusDocs.bootc(NEW, null, null), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"architecture\":\"amd64\"", "\"architecture\":\"amd64; rm -rf\"");
+        assertThatThrownBy(() -> StatusParser.parse(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .hasMessageContaining("status.booted.image.architecture: expected an architecture such as amd64 or arm64");
+    }
+
+    @Test
     void bootcStatusGivesBootedStagedAndRollback() throws Exception {
         assertThat(StatusParser.parse(StatusDocs.bootc(NEW, NEWER, OLD))).isEqualTo(
-                new StatusReport(StatusReport.Shape.BOOTC, NEW, Optional.of(NEWER), Optional.of(OLD)));
+                new StatusReport(StatusReport.Shape.BOOTC, NEW, Optional.of(NEWER), Optional.of(OLD), Optional.of("amd64")));
         assertThat(StatusParser.parse(StatusDocs.bootc(NEW, null, null))).isEqualTo(
-                new StatusReport(StatusReport.Shape.BOOTC, NEW, Optional.empty(), Optional.empty()));
+                new StatusReport(StatusReport.Shape.BOOTC, NEW, Optional.empty(), Optional.empty(), Optional.of("amd64")));
     }
 
     @Test
