@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Validator {
     private static final List<SemanticCheck> CHECKS = List.of(
             new NameChecks(), new ReferenceChecks(), new ReferenceSyntaxChecks(), new StreamChecks(),
-            MachineChecks.ids(), MachineChecks.names(), new WaveChecks(), new FileChecks(), new ZincatiChecks(), new AgentChecks());
+            MachineChecks.ids(), MachineChecks.names(), new WaveChecks(), new FileChecks(), new ContainerfileChecks(), new ZincatiChecks(), new AgentChecks());
 
     private final FleetLoader loader;
 
