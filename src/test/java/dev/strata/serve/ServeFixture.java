@@ -44,6 +44,8 @@ final class ServeFixture implements AutoCloseable {
     static final String DC2 = "ea4ef04dcebc699c43ddf7f50a9eefd9";
     static final String DC6 = "a4fcf0c43ec98e791869433e4a41b127";
     static final String UNKNOWN = "0123456789abcdef0123456789abcdef";
+    /** The ref the webhook's pushes must name to trigger a reconcile. */
+    static final String FOLLOWED = "refs/heads/main";
 
     final StateStore store;
     final Delivery delivery;
@@ -89,7 +91,9 @@ final class ServeFixture implements AutoCloseable {
         Optional<DesiredView> view = Optional.of(DesiredView.of("c0ffee", exampleFleet(), Optional.empty()));
         Delivery delivery = new Delivery(store, clock, () -> view);
         List<String> errors = new CopyOnWriteArrayList<>();
-        Services services = Services.of(delivery, store::runLockHolder, loop, webhook);
+        Services services = webhook.isPresent()
+                ? Services.of(delivery, store::runLockHolder, loop.orElseThrow(), webhook.get(), FollowedRef.of(FOLLOWED))
+                : Services.of(delivery, store::runLockHolder, loop);
         StrataServer server = StrataServer.start(config.apply(StrataServer.Config.plain(loopback())), services,
                 new ServeListener() {
                     @Override
