@@ -28,6 +28,38 @@ class StatusInProgressTest {
     Path dir;
 
     @Test
+    void beforeAnyRolloutItSaysNoneStartedAndWhatTheFirstRollsOut() throws Exception {
+        Path repo = dir.resolve("repo");
+        Scenario.upTo(Step.INITIAL_FLEET, repo).repo.close();
+        String[] args = {"--repo", repo.toString(), "--state", dir.resolve("state.db").toString(), "--now", Strata.NOW};
+
+        Strata.Run fresh = Strata.run(Strata.plus(new String[]{"status"}, args));
+        assertThat(fresh.exitCode()).as("%s", fresh).isZero();
+        assertThat(fresh.out()).contains("""
+                  dc-east (bootc, 10 machines): idle
+                    target:   none yet, no rollout started: the first rolls out image dc-bonded, once it is built
+                    machines: 10 waiting for the first rollout
+                    wave canary  pending  1 machine(s), none released yet
+                    wave early   pending  2 machine(s), none released yet
+                    wave rest    pending  7 machine(s), none released yet
+                    next:     … waiting for image 'dc-bonded' to be built
+                """.stripTrailing()).doesNotContain("pending, 0 failed");
+
+        World w = new World(repo, dir.resolve("state.db"));
+        String built = w.buildAll(w.at("HEAD"), Instant.parse("2026-11-26T12:00:00Z")).get("dc-bonded");
+        Strata.Run ready = Strata.run(Strata.plus(new String[]{"status"}, args));
+        assertThat(ready.out()).contains("target:   none yet, no rollout started: the first rolls out image dc-bonded at " + built + "\n");
+        JsonNode json = new ObjectMapper().readTree(Strata.run(Strata.plus(new String[]{"status", "--format", "json"}, args)).out());
+        JsonNode group = json.get("groups").get(0);
+        assertThat(group.get("rolloutStarted").asBoolean()).isFalse();
+        assertThat(group.get("pending").asInt()).as("the counts stay for scripts").isEqualTo(10);
+
+        assertThat(Strata.run(Strata.plus(new String[]{"reconcile"}, args)).exitCode()).isZero();
+        Strata.Run started = Strata.run(Strata.plus(new String[]{"status"}, args));
+        assertThat(started.out()).contains("target:   " + built + "   previous: -", "machines: 0 updated, 1 updating, 9 pending, 0 failed");
+    }
+
+    @Test
     void showsEachWaveTheLockHoldersAndWhyTheNextStepWaits() throws Exception {
         Path repo = dir.resolve("repo");
         Scenario.upTo(Step.INITIAL_FLEET, repo).repo.close();
