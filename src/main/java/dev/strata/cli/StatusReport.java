@@ -60,6 +60,11 @@ final class StatusReport {
                         + l.holder().failedAt().map(t -> ", FAILED at " + t + ": " + l.holder().failure().orElse("")
                         + " (release it with 'strata rollout release-lock " + g.group() + " " + l.machine().orElse(l.machineId()) + "')").orElse(""));
             }
+            for (FleetStatus.UnknownPayload u : g.unknownPayloads()) {
+                out.println("    unknown:  " + u.machine() + " booted " + u.payload() + " (version " + u.osVersion() + ", polled "
+                        + u.at() + "), which Strata never published for this group; the graph refuses it (unknown_payload)"
+                        + " until a person moves it back");
+            }
             g.next().ifPresent(a -> out.println("    next:     " + a.symbol() + " " + next(a)));
         }
         out.flush();
@@ -133,6 +138,11 @@ final class StatusReport {
                 lo.put("failed", l.holder().failed());
                 putOptional(lo, "failedAt", l.holder().failedAt().map(Object::toString));
                 putOptional(lo, "failure", l.holder().failure());
+            }
+            var unknown = o.putArray("unknownPayloads");
+            for (FleetStatus.UnknownPayload u : g.unknownPayloads()) {
+                unknown.addObject().put("machine", u.machine()).put("payload", u.payload()).put("osVersion", u.osVersion())
+                        .put("at", u.at().toString());
             }
             if (g.next().isPresent()) o.set("next", PlanJson.action(g.next().get()));
             else o.putNull("next");
