@@ -8,9 +8,9 @@ import dev.strata.source.FolderTree;
 import dev.strata.spec.FleetSpec;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
+import dev.strata.testing.MovableClock;
 import dev.strata.validate.Validation;
 import dev.strata.validate.Validator;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,11 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -153,34 +150,6 @@ final class ServeFixture implements AutoCloseable {
         } finally {
             delivery.close();
             store.close();
-        }
-    }
-
-    /** A clock tests move by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("tests use UTC");
         }
     }
 }
