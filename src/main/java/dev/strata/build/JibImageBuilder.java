@@ -64,6 +64,7 @@ public final class JibImageBuilder implements AutoCloseable {
     private final InputsHasher files;
     final Connections connections = new Connections();
     final PlaceBase placeBase;
+    private final Optional<ContainerfileStep> containerfiles;
     /** jib's steps for every build of the run: one pool, rather than a new one (and its threads) per build. */
     private final ExecutorService jibThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jib");
@@ -76,7 +77,22 @@ public final class JibImageBuilder implements AutoCloseable {
      *     fleet uses its parent's build, made earlier in the same run
      */
     public JibImageBuilder(BuildSettings settings, Function<String, Optional<Build>> builtByInputs) {
+        this(settings, builtByInputs, Buildah.find(Optional.empty(), System.getenv("PATH")));
+    }
+
+    /** The buildah to use: {@code override} if it is an executable file, else {@code buildah} on {@code path}. */
+    public static Optional<Path> findBuildah(Optional<String> override, String path) {
+        return Buildah.find(override, path);
+    }
+
+    /**
+     * @param buildah the buildah that builds containerfile layers; empty when none is installed, which
+     *     fails only the images that have such layers
+     */
+    public JibImageBuilder(BuildSettings settings, Function<String, Optional<Build>> builtByInputs, Optional<Path> buildah) {
         this.settings = settings;
+        this.containerfiles = buildah.map(b -> new ContainerfileStep(
+                new Buildah(b, settings.workDir().resolve("cache").resolve("buildah")), settings));
         this.builtByInputs = builtByInputs;
         this.files = new InputsHasher(settings.tree());
         this.placeBase = new PlaceBase(new BaseBlobs(settings.credentials(), settings.retry(), settings.registries(), connections),
@@ -134,6 +150,8 @@ public final class JibImageBuilder implements AutoCloseable {
                 Labels.forZincati(labels, baseImage.labels(), fallbackStream(desired, name), baseVersion, in.digest());
                 streamTag = Optional.of(labels.get(Labels.COREOS_STREAM));
             }
+            boolean steps = spec.layers().stream().anyMatch(l -> l.containerfile().isPresent());
+            if (steps) requireBuildah(name, target);
             BuildProgress progress = BuildProgress.checking(name);
             if (target.isPresent()) progress = placeBase.place(name, base.pulled(), baseImage, target.get());
             String digest;
@@ -141,7 +159,16 @@ public final class JibImageBuilder implements AutoCloseable {
             try {
                 Files.createDirectories(settings.workDir());
                 staging = Files.createTempDirectory(settings.workDir(), "build-" + name + "-");
-                digest = containerize(name, Jib.from(baseImage(base)), base, layers(spec, AgentLayer.forImage(desired.fleet(), name), staging), target, tag, streamTag,
+                List<LayerContent> rest = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
+                Base last = base;
+                if (steps) {
+                    Chain chain = chain(spec, rest, base, target.get(), tag, created, staging, progress);
+                    last = chain.base();
+                    rest = new java.util.ArrayList<>(chain.rest());
+                }
+                Optional<AgentLayer> agent = AgentLayer.forImage(desired.fleet(), name);
+                if (agent.isPresent()) rest.add(ImageLayout.agent(agent.get()));
+                digest = containerize(name, Jib.from(baseImage(last)), last, layers(rest, staging), target, tag, streamTag,
                         archive(name, in), created, labels, progress);
             } catch (IOException e) {
                 throw new BuildFailure("image " + name + ": cannot stage its files under " + settings.workDir() + ": " + e);
@@ -155,6 +182,60 @@ public final class JibImageBuilder implements AutoCloseable {
             return new Build(name, in.digest(), digest, reference, desired.revision(), base.digest(), baseVersion,
                     settings.clock().instant(), Optional.of(created), Optional.ofNullable(labels.get(Labels.VERSION)));
         }
+    }
+
+    private void requireBuildah(String name, Optional<Repository> target) throws BuildFailure {
+        if (target.isEmpty()) {
+            throw new BuildFailure("image " + name + " has containerfile layers, which buildah builds and pushes to a registry;"
+                    + " set the Fleet's registry or pass --registry");
+        }
+        if (containerfiles.isEmpty()) {
+            throw new BuildFailure("image " + name + " has containerfile layers, but buildah is not installed (not on PATH, or"
+                    + " STRATA_BUILDAH names no executable file): " + Buildah.INSTALL_HINT);
+        }
+    }
+
+    /** The image built so far after the last containerfile layer, and the spec layers after it. */
+    record Chain(Base base, List<LayerContent> rest) {
+    }
+
+    /**
+     * Builds the spec's layers in order up to its last containerfile layer: each run of file layers with
+     * jib, each containerfile layer with buildah on what came before, every step pushed to the target as
+     * {@code <inputs tag>-s<N>} (docs/build.md). The base labels and created time are set by the final jib step.
+     */
+    private Chain chain(Image spec, List<LayerContent> contents, Base base, Repository target, String tag, Instant created,
+                        Path staging, BuildProgress progress)
+            throws BuildFailure, InterruptedException, IOException, InvalidImageReferenceException {
+        List<LayerContent> pending = new java.util.ArrayList<>();
+        Base current = base;
+        int step = 0;
+        for (int i = 0; i < spec.layers().size(); i++) {
+            dev.strata.spec.Layer layer = spec.layers().get(i);
+            if (layer.containerfile().isEmpty()) {
+                pending.add(contents.get(i));
+                continue;
+            }
+            if (!pending.isEmpty()) {
+                String stepTag = tag + "-s" + ++step;
+                String d = containerize(spec.name(), Jib.from(baseImage(current)), current, layers(pending, staging),
+                        Optional.of(target), stepTag, Optional.empty(), settings.workDir().resolve("unused.tar"), created, Map.of(), progress);
+                current = new Base(target, d, target.withTag(stepTag));
+                pending.clear();
+            }
+            String stepTag = tag + "-s" + ++step;
+            String d = containerfiles.orElseThrow().build(spec, layer, current.pulled(), current.digest(), target, stepTag,
+                    created, staging);
+            current = new Base(target, d, target.withTag(stepTag));
+        }
+        return new Chain(current, pending);
+    }
+
+    /** The spec's file layers, then the agent's when its groups run it: what every platform of an image carries. */
+    List<LayerContent> contents(Image spec, Desired desired) throws IOException {
+        List<LayerContent> out = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
+        AgentLayer.forImage(desired.fleet(), spec.name()).ifPresent(a -> out.add(ImageLayout.agent(a)));
+        return out;
     }
 
     /** Where a base is pulled from (mirrors applied), its digest, and its name for the base.name label. */
@@ -343,15 +424,11 @@ public final class JibImageBuilder implements AutoCloseable {
         }
     }
 
-    /**
-     * The spec's layers, then the agent's, as jib layers; bytes are staged as files under {@code staging}
-     * (jib reads files).
-     */
-    List<FileEntriesLayer> layers(Image spec, Optional<AgentLayer> agent, Path staging) throws IOException {
+    /** Layers as jib layers; bytes are staged as files in a new folder under {@code staging} (jib reads files). */
+    List<FileEntriesLayer> layers(List<LayerContent> contents, Path staging) throws IOException {
         List<FileEntriesLayer> out = new java.util.ArrayList<>();
         int n = 0;
-        List<LayerContent> contents = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
-        agent.ifPresent(a -> contents.add(ImageLayout.agent(a)));
+        staging = Files.createTempDirectory(staging, "layers-");
         for (LayerContent layer : contents) {
             FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName(layer.name());
             for (LayerContent.Entry e : layer.entries()) {

@@ -5,7 +5,6 @@ import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
-import dev.strata.inputs.AgentLayer;
 import dev.strata.plan.Build;
 import dev.strata.plan.Desired;
 import dev.strata.plan.InputsDigest;
@@ -69,6 +68,12 @@ final class MultiArch {
             throw new BuildFailure("image " + name + " has platforms " + spec.platforms() + ": a multi-arch image is pushed"
                     + " as an image index, which needs a registry (set the Fleet's registry, or pass --registry)");
         }
+        if (spec.layers().stream().anyMatch(l -> l.containerfile().isPresent())) {
+            // buildah would build RUN steps for the build host's architecture; until each platform gets its own
+            // containerfile step (in the loop below), refuse rather than push a wrong image.
+            throw new BuildFailure("image " + name + " has platforms " + spec.platforms() + " and containerfile layers,"
+                    + " which are not built per platform yet; remove 'platforms' or the containerfile layers");
+        }
         List<PlatformBase> bases = platformBases(lookup, base, index);
         // One created time for every platform: the latest base's, or the commit's when that is later.
         Instant created = settings.commitTime();
@@ -90,7 +95,7 @@ final class MultiArch {
         try {
             Files.createDirectories(settings.workDir());
             staging = Files.createTempDirectory(settings.workDir(), "build-" + name + "-");
-            List<FileEntriesLayer> layers = builder.layers(spec, AgentLayer.forImage(desired.fleet(), name), staging);
+            List<FileEntriesLayer> layers = builder.layers(builder.contents(spec, desired), staging);
             for (PlatformBase b : bases) {
                 // The seam for per-platform steps (a containerfile layer built for this platform) is here.
                 JibImageBuilder.Base from = new JibImageBuilder.Base(base.pulled(), b.image().digest(), base.name());

@@ -63,7 +63,10 @@ final class Builders {
         BuildSettings settings = new BuildSettings(rev.tree(), rev.commitTime(), source(repo.repo), registry,
                 RegistrySettings.of(fleet.fleet(), repo.mirrors, repo.insecureRegistries), Credentials.fromSystem(),
                 Retry.standard(), workDir, Clock.systemUTC(), notes, progress);
-        return new Run(new JibImageBuilder(settings, Applier.recordedBuilds(store)));
+        // STRATA_BUILDAH names the buildah for containerfile layers; otherwise the one on PATH (docs/build.md).
+        Optional<String> buildah = Optional.ofNullable(System.getenv("STRATA_BUILDAH")).filter(b -> !b.isBlank());
+        return new Run(new JibImageBuilder(settings, Applier.recordedBuilds(store),
+                JibImageBuilder.findBuildah(buildah, System.getenv("PATH"))));
     }
 
     /** The repository for the source label: a URL without credentials; a local folder says nothing elsewhere. */

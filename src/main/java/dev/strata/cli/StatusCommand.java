@@ -6,6 +6,7 @@ import dev.strata.reconcile.InvalidSpecsException;
 import dev.strata.reconcile.Planning;
 import dev.strata.reconcile.Revision;
 import dev.strata.state.FleetLockHolder;
+import dev.strata.state.GraphPoll;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateSnapshot;
 import dev.strata.state.StateStore;
@@ -50,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
 
     /** What the state store holds, read once: the planner's snapshot and the FleetLock slots. */
-    private record Read(Optional<StateSnapshot> snapshot, List<FleetLockHolder> holders) {
+    private record Read(Optional<StateSnapshot> snapshot, List<FleetLockHolder> holders, List<GraphPoll> polls) {
     }
 
     @Override
@@ -64,7 +65,7 @@ final class StatusCommand implements Callable<Integer> {
             Read state = readState();
             Planning.Result r = Planning.plan(rev, Streams.forRun(repo), state.snapshot(), now);
             r.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n));
-            FleetStatus status = FleetStatus.of(r, state.holders());
+            FleetStatus status = FleetStatus.of(r, state.holders(), state.polls());
             StatusReport report = new StatusReport(out);
             if (format == StatusReport.Format.JSON) {
                 report.json(status, source.display(), state.snapshot().isPresent() ? Optional.of(repo.stateFile().toString()) : Optional.empty());
@@ -82,9 +83,9 @@ final class StatusCommand implements Callable<Integer> {
 
     /** Status needs no state store: without the file, nothing is built or rolled out yet. */
     private Read readState() {
-        if (!Files.exists(repo.stateFile())) return new Read(Optional.empty(), List.of());
+        if (!Files.exists(repo.stateFile())) return new Read(Optional.empty(), List.of(), List.of());
         try (StateStore s = SqliteStateStore.open(repo.stateFile())) {
-            return s.read(r -> new Read(Optional.of(StateSnapshot.of(r)), r.fleetLockHolders()));
+            return s.read(r -> new Read(Optional.of(StateSnapshot.of(r)), r.fleetLockHolders(), r.graphPolls()));
         }
     }
 }

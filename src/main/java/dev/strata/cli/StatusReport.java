@@ -41,11 +41,19 @@ final class StatusReport {
         out.println("Groups:");
         for (FleetStatus.GroupStatus g : s.groups()) {
             out.printf("  %s (%s, %d machines): %s%n", g.group(), g.delivery(), g.counts().machines(), lower(g.status()));
-            out.println("    target:   " + g.target().orElse("-") + "   previous: " + g.previous().orElse("-"));
-            out.println("    machines: " + counts(g.counts()));
+            // Before the first rollout there is no target to count against: "0 updated, 10 pending" would
+            // read as a rollout that is stuck, so say that none started and what the first one rolls out.
+            boolean notStarted = !rolloutStarted(g);
+            out.println("    target:   " + (notStarted ? "none yet, no rollout started: the first rolls out " + firstTarget(s, g.image())
+                    : g.target().orElse("-") + "   previous: " + g.previous().orElse("-")));
+            out.println("    machines: " + (notStarted ? g.counts().machines() + " waiting for the first rollout" : counts(g.counts())));
             int width = g.waves().stream().mapToInt(w -> w.wave().length()).max().orElse(0);
             for (FleetStatus.WaveStatus w : g.waves()) {
                 FleetStatus.Counts c = w.counts();
+                if (notStarted) {
+                    out.printf("    wave %-" + width + "s  %-7s  %d machine(s), none released yet%n", w.wave(), lower(w.phase()), c.machines());
+                    continue;
+                }
                 out.printf("    wave %-" + width + "s  %-7s  %d/%d updated, %d updating, %d pending, %d failed%n", w.wave(),
                         lower(w.phase()), c.updated(), c.machines(), c.updating(), c.pending(), c.failed());
             }
@@ -54,9 +62,28 @@ final class StatusReport {
                         + l.holder().failedAt().map(t -> ", FAILED at " + t + ": " + l.holder().failure().orElse("")
                         + " (release it with 'strata rollout release-lock " + g.group() + " " + l.machine().orElse(l.machineId()) + "')").orElse(""));
             }
+            for (FleetStatus.UnknownPayload u : g.unknownPayloads()) {
+                out.println("    unknown:  " + u.machine() + " booted " + u.payload() + " (version " + u.osVersion() + ", polled "
+                        + u.at() + "), which Strata never published for this group; the graph refuses it (unknown_payload)"
+                        + " until a person moves it back");
+            }
             g.next().ifPresent(a -> out.println("    next:     " + a.symbol() + " " + next(a)));
         }
         out.flush();
+    }
+
+    /**
+     * Whether the group ever had a rollout: apply records a target with the first promotion. Machines
+     * released or failed without one (state written by hand, or from an older fleet) still show counts.
+     */
+    static boolean rolloutStarted(FleetStatus.GroupStatus g) {
+        return g.target().isPresent() || g.counts().updating() > 0 || g.counts().failed() > 0;
+    }
+
+    /** What a group's first rollout rolls out: its image's build at this revision, or that it is not built. */
+    private static String firstTarget(FleetStatus s, String image) {
+        Optional<Build> build = s.images().stream().filter(i -> i.image().equals(image)).findFirst().flatMap(FleetStatus.ImageStatus::build);
+        return "image " + image + build.map(b -> " at " + b.imageDigest()).orElse(", once it is built");
     }
 
     /** The planner's decision for the group: what happens next, or why not now and until when. */
@@ -95,6 +122,7 @@ final class StatusReport {
             o.put("status", lower(g.status()));
             putOptional(o, "target", g.target());
             putOptional(o, "previous", g.previous());
+            o.put("rolloutStarted", rolloutStarted(g));
             counts(o, g.counts());
             var waves = o.putArray("waves");
             for (FleetStatus.WaveStatus w : g.waves()) {
@@ -112,6 +140,11 @@ final class StatusReport {
                 lo.put("failed", l.holder().failed());
                 putOptional(lo, "failedAt", l.holder().failedAt().map(Object::toString));
                 putOptional(lo, "failure", l.holder().failure());
+            }
+            var unknown = o.putArray("unknownPayloads");
+            for (FleetStatus.UnknownPayload u : g.unknownPayloads()) {
+                unknown.addObject().put("machine", u.machine()).put("payload", u.payload()).put("osVersion", u.osVersion())
+                        .put("at", u.at().toString());
             }
             if (g.next().isPresent()) o.set("next", PlanJson.action(g.next().get()));
             else o.putNull("next");

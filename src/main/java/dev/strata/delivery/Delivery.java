@@ -109,7 +109,7 @@ public final class Delivery implements AutoCloseable {
         Map<String, DeliveryStats.GroupLocks> groups = new HashMap<>();
         counts.forEach((g, c) -> groups.put(g, new DeliveryStats.GroupLocks(c[0], c[1], c[2])));
         return new DeliveryStats(groups, unknown, core.reportsAccepted.get(), core.replies(), core.queue.batches(),
-                core.queue.jobs());
+                core.queue.jobs(), graph.unknownPayloads());
     }
 
     /** Commits the writes already queued, then stops; later calls answer {@code 503 shutting_down}. */

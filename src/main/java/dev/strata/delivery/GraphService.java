@@ -37,7 +37,7 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
     private final Core core;
     private volatile GraphData data;
     private final Map<String, GraphPoll> pending = new ConcurrentHashMap<>();
-    private final Map<String, GraphPoll.Kind> lastKind = new ConcurrentHashMap<>();
+    private final Map<String, GraphPoll> lastPoll = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
 
     GraphService(Core core) {
@@ -99,6 +99,7 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
         observe(new GraphPoll(q.nodeUuid(), g.name(), core.clock.instant(), q.basearch(), q.osVersion(), q.osChecksum(), kind,
                 booted.map(r -> OptionalLong.of(r.ageIndex())).orElse(OptionalLong.empty())), booted);
         Optional<Long> gate = d.gate(g.name(), q.nodeUuid());
+        if (q.oci() && kind == GraphPoll.Kind.UNKNOWN_PAYLOAD) return core.counted(ENDPOINT, unknownPayload(q, g, d, gate));
         // A machine still booted from ostree (not a container image) cannot be moved by an OCI graph: no nodes.
         if (!q.oci()) return core.counted(ENDPOINT, Reply.ok("{\"nodes\":[],\"edges\":[]}"));
         if (stock.isPresent()) {
@@ -107,6 +108,22 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
         String key = g.name() + "\u0000" + q.basearch() + "\u0000" + gate.map(String::valueOf).orElse("-");
         return core.counted(ENDPOINT, Reply.ok(d.rendered(key,
                 () -> UpdateGraph.of(d.releases(g.name()), q.basearch(), gate, Optional.empty()).json())));
+    }
+
+    /**
+     * A machine booted from an image Strata never published for its group (a hand rebase, an image built
+     * elsewhere, another group's release) gets an error, not an edge: moving it would undo what a person did
+     * on purpose, and rpm-ostree refuses the move anyway when that image is newer. Zincati logs the error on
+     * every poll and stays where it is; status and metrics show the machine until a person moves it.
+     */
+    private static Reply unknownPayload(GraphQuery q, MachineGroup g, GraphData d, Optional<Long> gate) {
+        Optional<String> back = gate.flatMap(age -> d.releases(g.name()).stream().filter(r -> r.ageIndex() == age).findFirst())
+                .flatMap(r -> Optional.ofNullable(r.payloads().get(q.basearch())));
+        return Reply.error(409, Kinds.UNKNOWN_PAYLOAD, "machine " + q.nodeUuid() + " booted " + q.osChecksum() + ", which is no release"
+                + " of group " + g.name() + " and not its stream's base; Strata does not move a machine off an image it did not"
+                + " publish: " + back.map(p -> "rebase it by hand with 'rpm-ostree rebase ostree-unverified-registry:" + p + "'")
+                .orElse("once its wave is released, rebase it by hand to the release strata status shows")
+                + " and Zincati follows the graph again");
     }
 
     static boolean acceptsJson(String accept) {
@@ -191,7 +208,7 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
     private void observe(GraphPoll poll, Optional<Release> booted) {
         pending.put(poll.machineId(), poll);
         bootedDigests.put(poll.machineId(), booted.map(Release::imageDigest).orElse(digestOf(poll.payload())));
-        lastKind.put(poll.machineId(), poll.kind());
+        lastPoll.put(poll.machineId(), poll);
     }
 
     private final Map<String, String> bootedDigests = new ConcurrentHashMap<>();
@@ -231,7 +248,25 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
     Map<GraphPoll.Kind, Long> pollKinds() {
         Map<GraphPoll.Kind, Long> out = new java.util.EnumMap<>(GraphPoll.Kind.class);
         for (GraphPoll.Kind k : GraphPoll.Kind.values()) out.put(k, 0L);
-        lastKind.values().forEach(k -> out.merge(k, 1L, Long::sum));
+        lastPoll.values().forEach(p -> out.merge(p.kind(), 1L, Long::sum));
+        return out;
+    }
+
+    /**
+     * Per zincati group of the current view, its machines whose last poll since this server started named a
+     * payload Strata never published for the group (0 for none), for /metrics.
+     */
+    Map<String, Long> unknownPayloads() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        Optional<FleetIndex> index = core.index();
+        if (index.isEmpty()) return out;
+        for (MachineGroup g : index.get().view().fleet().groups()) if (Releases.zincati(g)) out.put(g.name(), 0L);
+        for (GraphPoll p : lastPoll.values()) {
+            if (p.kind() != GraphPoll.Kind.UNKNOWN_PAYLOAD) continue;
+            Optional<FleetIndex.Member> m = index.get().member(p.machineId());
+            // Counted under the group that lists the machine now, and only while it still does.
+            if (m.isPresent() && out.containsKey(m.get().group().spec().name())) out.merge(m.get().group().spec().name(), 1L, Long::sum);
+        }
         return out;
     }
 

@@ -18,6 +18,7 @@ final class Kinds {
     /** The graph: the Accept header rules out JSON; a machine of a bootc group asked for a graph. */
     static final String NOT_ACCEPTABLE = "not_acceptable";
     static final String NOT_ZINCATI = "not_zincati";
+    static final String UNKNOWN_PAYLOAD = "unknown_payload";
     /** The machine reports an architecture other than its platform in the fleet. */
     static final String PLATFORM_MISMATCH = "platform_mismatch";
 

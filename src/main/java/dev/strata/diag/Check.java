@@ -63,6 +63,12 @@ public enum Check {
     FILE_DUPLICATE_PATH("file.duplicate-path", "Write each path once per image; the later entry would silently replace the earlier one."),
     FILE_UNDER_VAR("file.under-var", "Files under /var are copied only at install, so existing machines never see them; use /etc or /usr, or a systemd-tmpfiles rule.", Severity.WARNING),
     FILE_ETC_MERGE("file.etc-merge", "Machines three-way merge /etc on update: a local edit of this file wins over the image. Prefer a drop-in file under a .d folder, or /usr.", Severity.WARNING),
+    // Containerfile layers, built by buildah.
+    CONTAINERFILE_MIXED("containerfile.mixed", "Give a layer either a containerfile or files, directories, systemd and kernelArguments; put them in separate layers, in the order they apply."),
+    CONTAINERFILE_MISSING("containerfile.missing", "Commit the Containerfile and its context folder, or fix the path: 'path' and 'context' are relative to the YAML file that names them."),
+    CONTAINERFILE_ESCAPES("containerfile.escapes", "Keep the Containerfile and its context inside the repository, and every symlink in the context inside the context: no absolute paths, no '..' above them."),
+    CONTAINERFILE_ARG("containerfile.arg", "Name build arguments with letters, digits and '_', not starting with a digit; names starting with STRATA_, and KERNEL_VERSION, are set by Strata."),
+    CONTAINERFILE_FROM("containerfile.from", "Start every stage FROM ${STRATA_BASE}, an earlier stage, or an image pinned by digest (name@sha256:<64 hex>), so the inputs digest covers what is built; COPY --from likewise."),
     // Delivery.
     ZINCATI_MACHINE_ID("zincati.machine-id", "Zincati sends the app-specific machine id as 32 lowercase hex characters; write it so."),
     ZINCATI_KERNEL_ARGUMENTS("zincati.kernel-arguments", "rpm-ostree ignores bootc kargs.d: use 'delivery: bootc', or set kernel arguments with Butane/Ignition."),

@@ -97,6 +97,7 @@ public final class InputsHasher {
             for (String u : layer.systemd().disable()) entries.put("unit:" + u, entry(l, "disable", u));
             for (String u : layer.systemd().mask()) entries.put("unit:" + u, entry(l, "mask", u));
             for (String k : layer.kernelArguments()) entries.put("karg:" + k, entry(l, "karg", k));
+            if (layer.containerfile().isPresent()) containerfile(image, layer.containerfile().get(), l, entries);
             all.append(l);
             layers.add(new InputsDigest.LayerDigest(layer.name(), "sha256:" + sha256(utf8(l)), entries));
         }
@@ -111,6 +112,22 @@ public final class InputsHasher {
             layers.add(new InputsDigest.LayerDigest(AgentLayer.NAME, "sha256:" + sha256(utf8(l)), entries));
         }
         return new InputsDigest(image.name(), "sha256:" + sha256(utf8(all)), base, layers);
+    }
+
+    /**
+     * A containerfile layer's lines: the Containerfile's bytes, each context file (mode and bytes) or
+     * symlink (target) by its path in the context, sorted, then the build arguments, sorted by name. Where
+     * the Containerfile and context live is not hashed, only what they hold.
+     */
+    private void containerfile(Image image, Layer.Containerfile cf, StringBuilder l, Map<String, String> entries)
+            throws IOException {
+        ContainerfileContext ctx = ContainerfileContext.read(tree, image, cf);
+        entries.put("containerfile", entry(l, "containerfile", "sha256:" + sha256(ctx.containerfile())));
+        for (ContainerfileContext.Entry e : ctx.entries()) {
+            entries.put("context:" + e.path(), e.symlink() ? entry(l, "ctxlink", e.path(), e.linkTarget())
+                    : entry(l, "ctxfile", e.path(), octal(e.mode()), "sha256:" + sha256(e.bytes())));
+        }
+        for (var arg : cf.args().entrySet()) entries.put("arg:" + arg.getKey(), entry(l, "arg", arg.getKey(), arg.getValue()));
     }
 
     /** The tree file sources are read from. */

@@ -95,7 +95,10 @@ final class Binder {
                 d.path("path").asText(), mode(d, Layer.DirectoryEntry.DEFAULT_MODE), owner(d)));
         JsonNode sd = l.path("systemd");
         Layer.SystemdUnits units = new Layer.SystemdUnits(strings(sd, "enable"), strings(sd, "disable"), strings(sd, "mask"));
-        return new Layer(l.path("name").asText(), files, dirs, units, strings(l, "kernelArguments"));
+        JsonNode cf = l.get("containerfile");
+        Optional<Layer.Containerfile> containerfile = cf == null ? Optional.empty() : Optional.of(new Layer.Containerfile(
+                cf.path("path").asText(), text(cf, "context"), stringMap(cf, "args")));
+        return new Layer(l.path("name").asText(), files, dirs, units, strings(l, "kernelArguments"), containerfile);
     }
 
     Optional<MachineGroup> group() {

@@ -48,6 +48,11 @@ public final class FleetSource implements AutoCloseable {
         return git.at(ref.orElse("HEAD")).commitId();
     }
 
+    /** The ref a push moves when it moves {@code ref} (refs/heads/main); empty for a commit, which no push moves. */
+    public Optional<String> pushedRef(Optional<String> ref) throws IOException {
+        return git.pushedRef(ref.orElse("HEAD"));
+    }
+
     /** The fleet at {@code ref} (HEAD when empty); with --worktree, the files on disk instead. */
     public Revision read(Optional<String> ref) throws IOException {
         GitTree commit = git.at(ref.orElse("HEAD"));

@@ -15,6 +15,7 @@ import dev.strata.spec.Machine;
 import dev.strata.spec.MachineGroup;
 import dev.strata.spec.Wave;
 import dev.strata.state.FleetLockHolder;
+import dev.strata.state.GraphPoll;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,18 +54,28 @@ public record FleetStatus(String revision, Instant at, List<ImageStatus> images,
     public record Lock(String machineId, Optional<String> machine, FleetLockHolder holder) {
     }
 
+    /** A machine whose last graph poll named a payload Strata never published for its group (docs/zincati.md). */
+    public record UnknownPayload(String machine, String payload, String osVersion, Instant at) {
+    }
+
     /** {@code next} is the planner's decision for the group now; empty only when it had none. */
     public record GroupStatus(String group, String image, String delivery, GroupState.Status status, Optional<String> target,
                               Optional<String> previous, Counts counts, List<WaveStatus> waves, List<Lock> locks,
-                              Optional<Action> next) {
+                              Optional<Action> next, List<UnknownPayload> unknownPayloads) {
         public GroupStatus {
             waves = List.copyOf(waves);
             locks = List.copyOf(locks);
+            unknownPayloads = List.copyOf(unknownPayloads);
         }
     }
 
     /** The status of a plan made now; {@code holders} are the FleetLock slots held (empty without delivery state). */
     public static FleetStatus of(Planning.Result planned, List<FleetLockHolder> holders) {
+        return of(planned, holders, List.of());
+    }
+
+    /** The same, with each machine's last poll of the update graph (zincati groups). */
+    public static FleetStatus of(Planning.Result planned, List<FleetLockHolder> holders, List<GraphPoll> polls) {
         FleetSpec fleet = planned.desired().fleet();
         Observed o = planned.observed();
         Plan plan = planned.plan();
@@ -82,12 +93,24 @@ public record FleetStatus(String revision, Instant at, List<ImageStatus> images,
         for (FleetLockHolder h : holders) locks.computeIfAbsent(h.group(), g -> new ArrayList<>()).add(h);
         List<GroupStatus> groups = new ArrayList<>();
         for (MachineGroup g : fleet.groups()) {
-            groups.add(group(g, o, now, Optional.ofNullable(next.get(g.name())), locks.getOrDefault(g.name(), List.of())));
+            groups.add(group(g, o, now, Optional.ofNullable(next.get(g.name())), locks.getOrDefault(g.name(), List.of()),
+                    unknownPayloads(g, polls)));
         }
         return new FleetStatus(plan.revision(), now, images, groups);
     }
 
-    private static GroupStatus group(MachineGroup g, Observed o, Instant now, Optional<Action> next, List<FleetLockHolder> held) {
+    /** The group's machines whose last poll, made while in this group, named a payload that is none of its releases. */
+    private static List<UnknownPayload> unknownPayloads(MachineGroup g, List<GraphPoll> polls) {
+        if (polls.isEmpty()) return List.of();
+        Map<String, String> names = new HashMap<>();
+        g.machines().forEach(m -> names.put(m.id(), m.name()));
+        return polls.stream().filter(p -> p.kind() == GraphPoll.Kind.UNKNOWN_PAYLOAD && p.group().equals(g.name())
+                        && names.containsKey(p.machineId()))
+                .map(p -> new UnknownPayload(names.get(p.machineId()), p.payload(), p.osVersion(), p.at())).toList();
+    }
+
+    private static GroupStatus group(MachineGroup g, Observed o, Instant now, Optional<Action> next, List<FleetLockHolder> held,
+                                     List<UnknownPayload> unknown) {
         GroupState gs = o.group(g.name()).orElse(GroupState.fresh(g.name()));
         Judge judge = new Judge(g, o, gs.target(), now);
         List<WaveStatus> waves = new ArrayList<>();
@@ -107,7 +130,7 @@ public record FleetStatus(String revision, Instant at, List<ImageStatus> images,
         Map<String, String> names = new HashMap<>();
         if (!held.isEmpty()) g.machines().forEach(m -> names.put(m.id(), m.name()));
         List<Lock> locks = held.stream().map(h -> new Lock(h.machineId(), Optional.ofNullable(names.get(h.machineId())), h)).toList();
-        return new GroupStatus(g.name(), g.image(), g.delivery().value(), status, gs.target(), gs.previous(), all, waves, locks, next);
+        return new GroupStatus(g.name(), g.image(), g.delivery().value(), status, gs.target(), gs.previous(), all, waves, locks, next, unknown);
     }
 
     /** Classifies machines against the group's target as the planner does. */

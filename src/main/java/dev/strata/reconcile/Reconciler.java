@@ -82,6 +82,14 @@ public final class Reconciler {
         return inForce;
     }
 
+    /**
+     * The full name of the ref this reconciler follows as a push names it ({@code refs/heads/main}), read
+     * now (HEAD may have moved to another branch); empty when it follows a commit, which no push moves.
+     */
+    public Optional<String> followedRef() throws IOException {
+        return source.pushedRef(settings.ref());
+    }
+
     public ReconcileResult reconcile(Instant now) {
         return reconcile(now, Applier.Listener.NONE);
     }

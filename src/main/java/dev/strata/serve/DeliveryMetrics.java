@@ -17,6 +17,9 @@ final class DeliveryMetrics {
         d.groups().forEach((group, g) -> text.sample("strata_fleetlock_failed_holders", g.failedHolders(), "group", group));
         text.family("strata_unknown_machines", "gauge", "Machine ids seen that no group lists (strata machines --unknown).");
         text.sample("strata_unknown_machines", d.unknownMachines());
+        text.family("strata_graph_unknown_payload_machines", "gauge",
+                "Machines of a zincati group whose last graph poll named a payload Strata never published for it, by group.");
+        d.unknownPayloads().forEach((group, n) -> text.sample("strata_graph_unknown_payload_machines", n, "group", group));
         text.family("strata_status_reports_accepted_total", "counter", "Machine status reports recorded since the server started.");
         text.sample("strata_status_reports_accepted_total", d.reportsAccepted());
         text.family("strata_delivery_replies_total", "counter", "Delivery replies by endpoint and kind (ok for success).");

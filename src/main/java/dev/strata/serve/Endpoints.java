@@ -78,23 +78,61 @@ final class Endpoints {
         return text.toString();
     }
 
+    /**
+     * The signed push webhook. The body is hashed and scanned as it arrives; nothing in it counts until
+     * the signature matches. Then only a push to the ref serve follows triggers a reconcile: pings, other
+     * events and pushes to other refs get 200 and say they were ignored (docs/serve.md).
+     */
     Reply gitHook(HttpExchange ex) throws IOException, Exchanges.BodyTooLarge {
         if (services.webhook().isEmpty() || services.reconciles().isEmpty()) {
             return Reply.error(404, "not_found", "the Git webhook is off; start strata serve with --webhook-secret-file");
         }
         Exchanges.checkDeclaredLength(ex, WEBHOOK_BODY_LIMIT);
-        WebhookSecret.Signer signer = services.webhook().get().sign(ex.getRequestBody(), WEBHOOK_BODY_LIMIT);
-        if (!signer.matches(Optional.ofNullable(ex.getRequestHeaders().getFirst(WebhookSecret.HEADER)))) {
+        Optional<String> event = Optional.ofNullable(ex.getRequestHeaders().getFirst("X-GitHub-Event"))
+                .or(() -> Optional.ofNullable(ex.getRequestHeaders().getFirst("X-Gitea-Event")))
+                .or(() -> Optional.ofNullable(ex.getRequestHeaders().getFirst("X-Forgejo-Event")));
+        boolean json = isJson(Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")));
+        boolean push = event.map(e -> e.equals("push")).orElse(true);
+        PushBody.Read body = PushBody.read(ex.getRequestBody(), WEBHOOK_BODY_LIMIT, services.webhook().get(), json && push);
+        if (!body.signer().matches(Optional.ofNullable(ex.getRequestHeaders().getFirst(WebhookSecret.HEADER)))) {
             return Reply.error(401, "unauthorized", "missing or wrong " + WebhookSecret.HEADER + " signature");
         }
-        String event = Optional.ofNullable(ex.getRequestHeaders().getFirst("X-GitHub-Event"))
-                .or(() -> Optional.ofNullable(ex.getRequestHeaders().getFirst("X-Gitea-Event")))
-                .orElse("push");
-        if (event.equals("ping")) return Reply.ok("{\"reconcile\":\"none\",\"event\":\"ping\"}");
+        if (event.isPresent() && !EVENT.matcher(event.get()).matches()) {
+            return Reply.error(400, "invalid_request", "the event header is not an event name such as push");
+        }
+        if (!json) {
+            return Reply.error(400, "invalid_request", "the body must be Content-Type application/json;"
+                    + " set the webhook's content type to application/json");
+        }
+        if (!push) return Reply.ok("{\"reconcile\":\"none\",\"event\":\"" + event.get() + "\"}");
+        if (body.problem().isPresent()) return Reply.error(400, "invalid_request", body.problem().get());
+        String pushed = body.ref().orElseThrow();
+        Optional<String> followed;
+        try {
+            followed = services.followed().name();
+        } catch (IOException e) {
+            followed = Optional.of(pushed); // cannot tell now: reconcile, which reports what is wrong with the repository
+        }
+        if (!followed.equals(Optional.of(pushed))) {
+            return Reply.ok("{\"reconcile\":\"ignored\",\"ref\":" + quote(pushed) + ",\"follows\":"
+                    + followed.map(Endpoints::quote).orElse("null") + "}");
+        }
         return switch (services.reconciles().get().trigger("webhook")) {
             case STARTED -> new Reply(202, "{\"reconcile\":\"started\"}");
             case QUEUED -> new Reply(202, "{\"reconcile\":\"queued\"}");
             case STOPPING -> Reply.error(503, "shutting_down", "the server is stopping");
         };
+    }
+
+    /** Event names as forges send them (push, ping, pull_request); anything else is not one. */
+    private static final java.util.regex.Pattern EVENT = java.util.regex.Pattern.compile("[a-z_]{1,64}");
+
+    /** No Content-Type is read as JSON (curl and some tools send none); any other type is refused. */
+    private static boolean isJson(Optional<String> contentType) {
+        return contentType.map(t -> t.split(";")[0].strip().equalsIgnoreCase("application/json")).orElse(true);
+    }
+
+    private static String quote(String s) {
+        return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
     }
 }

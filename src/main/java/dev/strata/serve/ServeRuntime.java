@@ -41,7 +41,10 @@ public final class ServeRuntime implements AutoCloseable {
         try {
             ReconcileLoop loop = new ReconcileLoop(new ReconcilerTask(reconciler, clock, delivery::markOverdueHolders),
                     settings.interval(), settings.jitter(), clock, listener::reconciled);
-            Services services = Services.of(delivery, () -> store.runLockHolder(), Optional.of(loop), settings.webhook());
+            Services.HealthCheck health = store::runLockHolder;
+            Services services = settings.webhook().isPresent()
+                    ? Services.of(delivery, health, loop, settings.webhook().get(), reconciler::followedRef)
+                    : Services.of(delivery, health, Optional.of(loop));
             return new ServeRuntime(StrataServer.start(settings.server(), services, listener), delivery);
         } catch (IOException | RuntimeException e) {
             delivery.close();

@@ -4,7 +4,6 @@ import dev.strata.delivery.Delivery;
 import dev.strata.delivery.DeliveryStats;
 import dev.strata.delivery.FleetLock;
 import dev.strata.delivery.GraphEndpoint;
-import dev.strata.delivery.Reply;
 import dev.strata.delivery.MachineEndpoints;
 
 import java.util.Objects;
@@ -16,13 +15,10 @@ import java.util.function.Supplier;
  * check, delivery's numbers for /metrics, and the reconcile loop that the webhook triggers (absent: no reconciles).
  */
 public record Services(FleetLock fleetLock, MachineEndpoints machines, HealthCheck health, Supplier<DeliveryStats> stats,
-                       Optional<ReconcileLoop> reconciles, Optional<WebhookSecret> webhook, GraphEndpoint graph) {
-    /** No update graph: {@code GET /v1/graph} answers 404. */
-    public Services(FleetLock fleetLock, MachineEndpoints machines, HealthCheck health, Supplier<DeliveryStats> stats,
-                    Optional<ReconcileLoop> reconciles, Optional<WebhookSecret> webhook) {
-        this(fleetLock, machines, health, stats, reconciles, webhook,
-                (query, accept) -> Reply.error(404, "not_found", "this server has no update graph"));
-    }
+                       Optional<ReconcileLoop> reconciles, Optional<WebhookSecret> webhook, FollowedRef followed,
+                       GraphEndpoint graph) {
+    /** Serves no webhook, so follows no ref. */
+    private static final FollowedRef NO_REF = Optional::empty;
 
     public Services {
         Objects.requireNonNull(graph);
@@ -32,13 +28,20 @@ public record Services(FleetLock fleetLock, MachineEndpoints machines, HealthChe
         Objects.requireNonNull(stats);
         Objects.requireNonNull(reconciles);
         Objects.requireNonNull(webhook);
+        Objects.requireNonNull(followed);
     }
 
-    /** Delivery's endpoints and numbers, with a health check and the reconcile loop (and its webhook secret) if any. */
-    public static Services of(Delivery delivery, HealthCheck health, Optional<ReconcileLoop> reconciles,
-                              Optional<WebhookSecret> webhook) {
-        return new Services(delivery.fleetLock(), delivery.machines(), health, delivery::stats, reconciles, webhook,
-                delivery.graph());
+    /** Delivery's endpoints and numbers, with a health check and the reconcile loop if any; no webhook. */
+    public static Services of(Delivery delivery, HealthCheck health, Optional<ReconcileLoop> reconciles) {
+        return new Services(delivery.fleetLock(), delivery.machines(), health, delivery::stats, reconciles, Optional.empty(),
+                NO_REF, delivery.graph());
+    }
+
+    /** The same with the Git webhook: pushes signed with {@code webhook} to the {@code followed} ref trigger a reconcile. */
+    public static Services of(Delivery delivery, HealthCheck health, ReconcileLoop reconciles, WebhookSecret webhook,
+                              FollowedRef followed) {
+        return new Services(delivery.fleetLock(), delivery.machines(), health, delivery::stats, Optional.of(reconciles),
+                Optional.of(webhook), followed, delivery.graph());
     }
 
     /** {@code GET /healthz}: returns when healthy, throws saying what is not. */

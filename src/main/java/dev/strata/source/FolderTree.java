@@ -59,6 +59,28 @@ public final class FolderTree implements SpecTree {
     }
 
     @Override
+    public List<Node> walk(String folder) throws IOException {
+        Path start = root.resolve(folder);
+        List<Node> out = new ArrayList<>();
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                String rel = relative(file);
+                if (attrs.isSymbolicLink()) {
+                    out.add(new Node(rel, Node.Type.SYMLINK, false, Files.readSymbolicLink(file).toString()));
+                } else if (attrs.isRegularFile()) {
+                    out.add(new Node(rel, Node.Type.FILE, Files.isExecutable(file), ""));
+                } else {
+                    out.add(new Node(rel, Node.Type.OTHER, false, ""));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        out.sort(java.util.Comparator.comparing(Node::path));
+        return out;
+    }
+
+    @Override
     public Resolved resolve(String path) throws IOException {
         Path p = root.resolve(path).normalize();
         if (!p.startsWith(root)) return new Resolved.Escapes(path + " is outside the repository");

@@ -1,8 +1,11 @@
 package dev.strata.source;
 
 import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -23,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The repository named by {@code --repo}: a local work tree or bare repository, read in place, or a
@@ -31,6 +36,8 @@ import java.util.TreeSet;
  * used only when asked for ({@link #worktree()}).
  */
 public final class GitSource implements AutoCloseable {
+    /** A remote-tracking branch: a push to the remote's branch of that name moves it. */
+    private static final Pattern TRACKING = Pattern.compile("refs/remotes/[^/]+/(.+)");
     static {
         // JGit otherwise spends seconds on a machine's first run measuring file timestamp resolution.
         FS.FileStoreAttributes.setBackground(true);
@@ -191,6 +198,32 @@ public final class GitSource implements AutoCloseable {
         RevCommit commit = Refs.commitOf(repo, wanted, display(), hint);
         return snapshots.computeIfAbsent(commit.getId().copy(), id -> new GitTree(repo, id, commit.getTree().getId(),
                 Instant.ofEpochSecond(commit.getCommitTime()), display()));
+    }
+
+    /**
+     * The ref a push to the repository moves when it moves {@code ref} (null or blank: HEAD): HEAD is
+     * followed to its branch, {@code main} becomes {@code refs/heads/main}, a remote-tracking
+     * {@code origin/main} the remote's {@code refs/heads/main}; a name that does not exist yet is taken as
+     * a branch. Empty for a commit id or a revision expression, which no push moves.
+     */
+    public Optional<String> pushedRef(String ref) throws IOException {
+        String wanted = ref == null || ref.isBlank() ? "HEAD" : ref.strip();
+        Ref found = repo.getRefDatabase().findRef(wanted);
+        if (found == null && isRemote() && wanted.startsWith("origin/")) found = repo.exactRef("refs/heads/" + wanted.substring(7));
+        if (found != null) {
+            String name = found.getTarget().getName(); // a symbolic ref such as HEAD names its branch
+            Matcher tracking = TRACKING.matcher(name);
+            return Optional.of(tracking.matches() ? "refs/heads/" + tracking.group(1) : name);
+        }
+        if (ObjectId.isId(wanted) || !Repository.isValidRefName(wanted.startsWith("refs/") ? wanted : "refs/heads/" + wanted)) {
+            return Optional.empty();
+        }
+        try {
+            if (repo.resolve(wanted) != null) return Optional.empty(); // an abbreviated id or an expression such as main~1
+        } catch (RevisionSyntaxException | AmbiguousObjectException e) {
+            return Optional.empty();
+        }
+        return Optional.of(wanted.startsWith("refs/") ? wanted : "refs/heads/" + wanted);
     }
 
     public GitTree head() throws IOException {

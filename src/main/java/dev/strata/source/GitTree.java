@@ -107,6 +107,36 @@ public final class GitTree implements SpecTree {
     }
 
     @Override
+    public List<Node> walk(String folder) throws IOException {
+        String start = RepoPaths.join("", folder).orElseThrow(() -> new NoSuchFileException(folder, null,
+                "outside the repository"));
+        List<Node> out = new ArrayList<>();
+        try (ObjectReader reader = repo.newObjectReader()) {
+            Found found = walk(reader, folder, start, false);
+            if (!(found.resolved() instanceof Resolved.Folder)) throw new NoSuchFileException(describe() + ":" + folder);
+            walkTree(reader, found.id(), start, out);
+        }
+        out.sort(java.util.Comparator.comparing(Node::path));
+        return out;
+    }
+
+    private void walkTree(ObjectReader reader, ObjectId tree, String prefix, List<Node> out) throws IOException {
+        for (Entry e : entries(reader, tree).values()) {
+            String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
+            if (e.isTree()) {
+                walkTree(reader, e.id(), path, out);
+            } else if (e.isSymlink()) {
+                out.add(new Node(path, Node.Type.SYMLINK, false,
+                        new String(reader.open(e.id(), Constants.OBJ_BLOB).getCachedBytes(), StandardCharsets.UTF_8)));
+            } else if (e.isFile()) {
+                out.add(new Node(path, Node.Type.FILE, e.mode() == FileMode.EXECUTABLE_FILE.getBits(), ""));
+            } else {
+                out.add(new Node(path, Node.Type.OTHER, false, ""));
+            }
+        }
+    }
+
+    @Override
     public Resolved resolve(String path) throws IOException {
         Optional<String> normal = RepoPaths.join("", path);
         if (normal.isEmpty()) return new Resolved.Escapes(path + " is outside the repository");

@@ -19,6 +19,21 @@ public interface SpecTree {
     /** Regular files (and symlinks) below {@code folder}, recursively, sorted. Hidden folders and files are skipped. */
     List<String> listSpecFiles(String folder) throws IOException;
 
+    /**
+     * Every file and symlink below the folder {@code folder} (a real folder, not reached through a symlink),
+     * recursively, hidden names too, sorted by path; symlinks are listed, not followed. Folders themselves
+     * are not listed: Git holds no empty folder, so a folder on disk and its commit list alike.
+     */
+    List<Node> walk(String folder) throws IOException;
+
+    /**
+     * One entry of {@link #walk}: {@code path} from the repository root; {@code linkTarget} is a symlink's
+     * target as written, else empty. {@code OTHER} is anything else (a submodule, a socket, a device).
+     */
+    record Node(String path, Type type, boolean executable, String linkTarget) {
+        public enum Type { FILE, SYMLINK, OTHER }
+    }
+
     /** What is at {@code path}, following symlinks only while they stay inside the tree. */
     Resolved resolve(String path) throws IOException;
 

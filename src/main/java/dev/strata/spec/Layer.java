@@ -1,16 +1,45 @@
 package dev.strata.spec;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** One layer of an image, built in order: files, directories, systemd unit states, kernel arguments. */
+/**
+ * One layer of an image, built in order: either files, directories, systemd unit states and kernel
+ * arguments (written by Strata), or a {@code containerfile} step (built by buildah); validation rejects
+ * a layer that has both.
+ */
 public record Layer(String name, List<FileEntry> files, List<DirectoryEntry> directories, SystemdUnits systemd,
-                    List<String> kernelArguments) {
+                    List<String> kernelArguments, Optional<Containerfile> containerfile) {
     public Layer {
         files = List.copyOf(files);
         directories = List.copyOf(directories);
         systemd = systemd == null ? SystemdUnits.NONE : systemd;
         kernelArguments = List.copyOf(kernelArguments);
+        containerfile = containerfile == null ? Optional.empty() : containerfile;
+    }
+
+    /** A layer of files, folders, units and kernel arguments. */
+    public Layer(String name, List<FileEntry> files, List<DirectoryEntry> directories, SystemdUnits systemd,
+                 List<String> kernelArguments) {
+        this(name, files, directories, systemd, kernelArguments, Optional.empty());
+    }
+
+    /** Whether Strata writes anything itself in this layer (files, folders, units, kernel arguments). */
+    public boolean hasFileContent() {
+        return !files.isEmpty() || !directories.isEmpty() || !systemd.isEmpty() || !kernelArguments.isEmpty();
+    }
+
+    /**
+     * A Containerfile built on top of the layers before it. {@code path} and {@code context} are relative
+     * to the YAML file that names them; an empty context means the Containerfile's folder. {@code args}
+     * are build arguments, sorted by name.
+     */
+    public record Containerfile(String path, Optional<String> context, Map<String, String> args) {
+        public Containerfile {
+            context = context == null ? Optional.empty() : context;
+            args = Maps.sortedCopy(args);
+        }
     }
 
     /**

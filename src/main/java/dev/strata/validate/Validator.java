@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Validator {
     private static final List<SemanticCheck> CHECKS = List.of(
             new NameChecks(), new ReferenceChecks(), new ReferenceSyntaxChecks(), new StreamChecks(),
-            MachineChecks.ids(), MachineChecks.names(), new WaveChecks(), new FileChecks(), new ZincatiChecks(), new AgentChecks(),
-            new PlatformChecks());
+            MachineChecks.ids(), MachineChecks.names(), new WaveChecks(), new FileChecks(), new ContainerfileChecks(), new ZincatiChecks(),
+            new AgentChecks(), new PlatformChecks());
 
     private final FleetLoader loader;
 

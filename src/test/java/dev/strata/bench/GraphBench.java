@@ -89,7 +89,7 @@ public final class GraphBench {
                 (System.nanoTime() - setup) / 1_000_000);
         Delivery delivery = new Delivery(store, Clock.systemUTC(), () -> Optional.of(view));
         StrataServer server = StrataServer.start(StrataServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)),
-                Services.of(delivery, () -> { }, Optional.empty(), Optional.empty()), ServeListener.SILENT);
+                Services.of(delivery, () -> { }, Optional.empty()), ServeListener.SILENT);
         System.out.println("port " + server.address().getPort());
         System.out.flush();
         Thread.sleep(seconds * 1000L);

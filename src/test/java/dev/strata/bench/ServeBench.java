@@ -100,7 +100,7 @@ public final class ServeBench {
         ServeListener log = (route, e) -> System.err.println("error: " + route + ": " + e);
         StrataServer server = StrataServer.start(StrataServer.Config.plain(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), Services.of(delivery, store::runLockHolder,
-                Optional.empty(), Optional.empty()), log);
+                Optional.empty()), log);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();

@@ -120,7 +120,16 @@ final class BuildFixture {
                 registryOverride.or(() -> fleet.fleet().registry()),
                 RegistrySettings.of(fleet.fleet(), List.of(), insecure), credentials, Retry.immediate(1), workDir,
                 Clock.fixed(commitTime.plusSeconds(3600), ZoneOffset.UTC), log::add);
-        return new JibImageBuilder(settings, in -> Optional.ofNullable(builds.get(in)));
+        return new JibImageBuilder(settings, in -> Optional.ofNullable(builds.get(in)), buildah);
+    }
+
+    /** The buildah builders of this fixture use; none with {@link #withoutBuildah}. */
+    private Optional<Path> buildah = JibImageBuilder.findBuildah(Optional.empty(), System.getenv("PATH"));
+
+    /** Builders made after this find no buildah, as where STRATA_BUILDAH names a missing file. */
+    BuildFixture withoutBuildah(Path missing) {
+        buildah = JibImageBuilder.findBuildah(Optional.of(missing.toString()), "");
+        return this;
     }
 
     /** Builds {@code image} as a BUILD action would, and remembers the build for images built on it. */

@@ -6,6 +6,7 @@ import dev.strata.spec.Quantity;
 import dev.strata.state.FleetLockHolder;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
+import dev.strata.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class FleetLockConcurrencyTest {
         for (Machine m : g.machines()) rackOf.put(m.id(), Integer.parseInt(m.labels().get("rack").substring(1)));
         Path file = dir.resolve("state.db");
         try (StateStore store = SqliteStateStore.open(file);
-             Delivery delivery = new Delivery(store, new TestFleet.MovableClock(FleetLockTest.NIGHT),
+             Delivery delivery = new Delivery(store, new MovableClock(FleetLockTest.NIGHT),
                      () -> Optional.of(TestFleet.view(g)))) {
             g.machines().forEach(m -> TestFleet.release(store, m, NEW, FleetLockTest.NIGHT));
             FleetLock lock = delivery.fleetLock();

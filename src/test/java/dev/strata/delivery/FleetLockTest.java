@@ -10,6 +10,7 @@ import dev.strata.state.FleetLockHolder;
 import dev.strata.state.HistoryEntry;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
+import dev.strata.testing.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class FleetLockTest {
 
     private StateStore store;
     private Delivery delivery;
-    private final TestFleet.MovableClock clock = new TestFleet.MovableClock(NIGHT);
+    private final MovableClock clock = new MovableClock(NIGHT);
     private final AtomicReference<Optional<DesiredView>> view = new AtomicReference<>(Optional.empty());
     private final RecordingEvents events = new RecordingEvents();
 

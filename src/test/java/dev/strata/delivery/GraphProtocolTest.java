@@ -56,7 +56,7 @@ class GraphProtocolTest {
         store = SqliteStateStore.open(dir.resolve("state.db"));
         DesiredView view = TestFleet.view(edge, dc);
         delivery = new Delivery(store, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC), () -> Optional.of(view));
-        Services services = Services.of(delivery, () -> { }, Optional.empty(), Optional.empty());
+        Services services = Services.of(delivery, () -> { }, Optional.empty());
         server = StrataServer.start(StrataServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)), services, ServeListener.SILENT);
         store.recordRelease(new Release("edge", 1, "43.20260413.3.2.strata.aaaaaaaaaaaa", "app", digest('9'), digest('a'),
                 Map.of("x86_64", REPO + "@" + digest('a')), T0, T0, Optional.empty(), Optional.empty()));

@@ -1,5 +1,8 @@
 package dev.strata.delivery;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.strata.plan.MachineState;
 import dev.strata.plan.Release;
 import dev.strata.spec.Machine;
@@ -187,14 +190,44 @@ class GraphSelectionTest {
         released(m(2), digest('f'), null);
         assertThat(ZincatiRule.select(ZincatiRule.decode(delivery.graph().graph(query(m(2), "edge", "43", STOCK),
                 Optional.empty()).json()), STOCK, Set.of(), false)).isEmpty();
-        // A payload in another repository is not the stream's base: no node, and it is reported.
+        // A payload in another repository is not the stream's base: an unknown payload, refused and reported.
         String other = "quay.io/someone/else@" + digest('e');
-        assertThat(ZincatiRule.select(ZincatiRule.decode(delivery.graph().graph(query(m(0), "edge", "43", other),
-                Optional.empty()).json()), other, Set.of(), false)).isEmpty();
+        assertThat(delivery.graph().graph(query(m(0), "edge", "43", other), Optional.empty()).status()).isEqualTo(409);
         delivery.close();
         assertThat(store.graphPolls()).extracting(GraphPoll::machineId, GraphPoll::kind)
                 .contains(org.assertj.core.groups.Tuple.tuple(m(0).id(), GraphPoll.Kind.UNKNOWN_PAYLOAD),
                         org.assertj.core.groups.Tuple.tuple(m(2).id(), GraphPoll.Kind.STOCK_BASE));
+        delivery = null;
+    }
+
+    @Test
+    void aMachineOnAPayloadStrataNeverPublishedGetsAClearErrorAndIsCountedPerGroup() throws Exception {
+        start(List.of());
+        store.recordRelease(release(1, A, "43.20260413.3.2"));
+        released(m(0), A, A);
+        released(m(1), A, A);
+        assertThat(delivery.stats().unknownPayloads()).containsExactly(Map.entry("edge", 0L));
+
+        // Rebased by hand onto an image built elsewhere, and onto an unpublished build in the group's own repository.
+        for (String booted : new String[] {"quay.io/someone/else@" + C, payload(D)}) {
+            Reply reply = delivery.graph().graph(query(m(0), "edge", "43.hotfix", booted), Optional.of("application/json"));
+            assertThat(reply.status()).isEqualTo(409);
+            JsonNode error = new ObjectMapper().readTree(reply.json());
+            assertThat(error.get("kind").asText()).isEqualTo("unknown_payload");
+            assertThat(error.get("value").asText()).contains("booted " + booted, "no release of group edge",
+                    "rpm-ostree rebase ostree-unverified-registry:" + payload(A));
+        }
+        assertThat(delivery.stats().unknownPayloads()).containsExactly(Map.entry("edge", 1L));
+
+        // Back on the release (by hand): it gets its graph again and is no longer counted.
+        assertThat(pick(m(0), payload(A), Set.of())).isEmpty();
+        assertThat(delivery.stats().unknownPayloads()).containsExactly(Map.entry("edge", 0L));
+        Reply never = delivery.graph().graph(query(m(3), "edge", "43.hotfix", payload(D)), Optional.empty());
+        assertThat(never.json()).as("a machine not released yet is told to wait for its wave").contains("once its wave is released");
+        delivery.close();
+        assertThat(store.graphPolls()).extracting(GraphPoll::machineId, GraphPoll::kind)
+                .contains(org.assertj.core.groups.Tuple.tuple(m(0).id(), GraphPoll.Kind.RELEASE),
+                        org.assertj.core.groups.Tuple.tuple(m(3).id(), GraphPoll.Kind.UNKNOWN_PAYLOAD));
         delivery = null;
     }
 

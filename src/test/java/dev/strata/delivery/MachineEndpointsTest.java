@@ -14,6 +14,7 @@ import dev.strata.spec.MachineGroup;
 import dev.strata.state.MachineRollback;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
+import dev.strata.testing.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class MachineEndpointsTest {
     private StateStore store;
     private Delivery delivery;
     private MachineEndpoints endpoints;
-    private final TestFleet.MovableClock clock = new TestFleet.MovableClock(T);
+    private final MovableClock clock = new MovableClock(T);
     private final MachineGroup group = TestFleet.group("dc-east").build();
     private final Machine m = group.machines().get(0);
     private String token;

@@ -14,12 +14,9 @@ import dev.strata.spec.Stream;
 import dev.strata.spec.Wave;
 import dev.strata.spec.Window;
 import dev.strata.state.StateStore;
-
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,38 +138,6 @@ final class TestFleet {
                     budget, Optional.empty(), Optional.empty(), Duration.ZERO, zone, windows, false, updateTimeout,
                     Rollout.FailurePolicy.DEFAULT);
             return new MachineGroup(name, "app", delivery, machines, r, agent, new Origin("groups/" + name + ".yaml", 0));
-        }
-    }
-
-    /** A clock tests move by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("tests use UTC");
         }
     }
 }

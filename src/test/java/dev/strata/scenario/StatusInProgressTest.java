@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.plan.MachineState;
 import dev.strata.scenario.Scenario.Step;
 import dev.strata.state.FleetLockHolder;
+import dev.strata.state.GraphPoll;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,66 @@ class StatusInProgressTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void beforeAnyRolloutItSaysNoneStartedAndWhatTheFirstRollsOut() throws Exception {
+        Path repo = dir.resolve("repo");
+        Scenario.upTo(Step.INITIAL_FLEET, repo).repo.close();
+        String[] args = {"--repo", repo.toString(), "--state", dir.resolve("state.db").toString(), "--now", Strata.NOW};
+
+        Strata.Run fresh = Strata.run(Strata.plus(new String[]{"status"}, args));
+        assertThat(fresh.exitCode()).as("%s", fresh).isZero();
+        assertThat(fresh.out()).contains("""
+                  dc-east (bootc, 10 machines): idle
+                    target:   none yet, no rollout started: the first rolls out image dc-bonded, once it is built
+                    machines: 10 waiting for the first rollout
+                    wave canary  pending  1 machine(s), none released yet
+                    wave early   pending  2 machine(s), none released yet
+                    wave rest    pending  7 machine(s), none released yet
+                    next:     … waiting for image 'dc-bonded' to be built
+                """.stripTrailing()).doesNotContain("pending, 0 failed");
+
+        World w = new World(repo, dir.resolve("state.db"));
+        String built = w.buildAll(w.at("HEAD"), Instant.parse("2026-11-26T12:00:00Z")).get("dc-bonded");
+        Strata.Run ready = Strata.run(Strata.plus(new String[]{"status"}, args));
+        assertThat(ready.out()).contains("target:   none yet, no rollout started: the first rolls out image dc-bonded at " + built + "\n");
+        JsonNode json = new ObjectMapper().readTree(Strata.run(Strata.plus(new String[]{"status", "--format", "json"}, args)).out());
+        JsonNode group = json.get("groups").get(0);
+        assertThat(group.get("rolloutStarted").asBoolean()).isFalse();
+        assertThat(group.get("pending").asInt()).as("the counts stay for scripts").isEqualTo(10);
+
+        assertThat(Strata.run(Strata.plus(new String[]{"reconcile"}, args)).exitCode()).isZero();
+        Strata.Run started = Strata.run(Strata.plus(new String[]{"status"}, args));
+        assertThat(started.out()).contains("target:   " + built + "   previous: -", "machines: 0 updated, 1 updating, 9 pending, 0 failed");
+    }
+
+    @Test
+    void showsZincatiMachinesOnAPayloadStrataNeverPublished() throws Exception {
+        Path repo = dir.resolve("repo");
+        Scenario.upTo(Step.INITIAL_FLEET, repo).repo.close();
+        Path state = dir.resolve("state.db");
+        String hotfix = "quay.io/someone/else@sha256:" + "e".repeat(64);
+        try (StateStore store = SqliteStateStore.open(state)) { // as serve records edge-01's and edge-02's polls
+            store.recordGraphPoll(new GraphPoll("b158623dcefd60135a624a2a1e1e6ea0", "edge", Instant.parse("2026-11-27T00:20:00Z"),
+                    "x86_64", "43.hotfix", hotfix, GraphPoll.Kind.UNKNOWN_PAYLOAD, java.util.OptionalLong.empty()));
+            store.recordGraphPoll(new GraphPoll("31cf6a00819295de49b2eec542eaefe8", "edge", Instant.parse("2026-11-27T00:21:00Z"),
+                    "x86_64", "43.20260413.3.2", "quay.io/fedora/fedora-coreos@sha256:" + "f".repeat(64), GraphPoll.Kind.STOCK_BASE,
+                    java.util.OptionalLong.empty()));
+        }
+        String[] args = {"--repo", repo.toString(), "--state", state.toString(), "--now", Strata.NOW};
+        Strata.Run text = Strata.run(Strata.plus(new String[]{"status"}, args));
+        assertThat(text.exitCode()).as("%s", text).isZero();
+        assertThat(text.out()).contains("    unknown:  edge-01 booted " + hotfix + " (version 43.hotfix, polled 2026-11-27T00:20:00Z),"
+                + " which Strata never published for this group").doesNotContain("unknown:  edge-02");
+        JsonNode json = new ObjectMapper().readTree(Strata.run(Strata.plus(new String[]{"status", "--format", "json"}, args)).out());
+        JsonNode edge = json.get("groups").get(1);
+        assertThat(edge.get("group").asText()).isEqualTo("edge");
+        assertThat(edge.get("unknownPayloads")).singleElement().satisfies(u -> {
+            assertThat(u.get("machine").asText()).isEqualTo("edge-01");
+            assertThat(u.get("payload").asText()).isEqualTo(hotfix);
+        });
+        assertThat(json.get("groups").get(0).get("unknownPayloads")).isEmpty();
+    }
 
     @Test
     void showsEachWaveTheLockHoldersAndWhyTheNextStepWaits() throws Exception {

@@ -111,7 +111,7 @@ class ZincatiFleetTest {
                     }, Reconciler.Settings.defaults());
             try (Delivery delivery = new Delivery(store, clock, view::get);
                  StrataServer server = StrataServer.start(StrataServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)),
-                         Services.of(delivery, () -> { }, Optional.empty(), Optional.empty()), ServeListener.SILENT)) {
+                         Services.of(delivery, () -> { }, Optional.empty()), ServeListener.SILENT)) {
                 Scenario s = new Scenario(store, delivery, reconciler, view, server.address(), host, baseDigest, baseCreated);
 
                 // 1. Onboarding: every stock machine rebases onto the edge image by itself, in waves.

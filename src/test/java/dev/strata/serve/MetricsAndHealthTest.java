@@ -46,6 +46,11 @@ class MetricsAndHealthTest {
             assertThat(report.statusCode()).isEqualTo(200);
             assertThat(f.fleetLock("steady-state", DC1, "dc-east").statusCode()).isEqualTo(200);
             f.get("no/such/path");
+            // edge-01 polls the graph booted from an image Strata never published for edge.
+            HttpResponse<String> graph = f.send(HttpRequest.newBuilder(f.url("v1/graph?basearch=x86_64&stream=stable"
+                    + "&os_version=43.hotfix&os_checksum=quay.io%2Fsomeone%2Felse%40" + NEW + "&oci=true&group=edge"
+                    + "&node_uuid=b158623dcefd60135a624a2a1e1e6ea0&platform=metal")).header("Accept", "application/json"));
+            assertError(graph, 409, "unknown_payload", "no release of group edge");
 
             HttpResponse<String> metrics = f.get("metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
@@ -55,6 +60,7 @@ class MetricsAndHealthTest {
             assertThat(lines).allSatisfy(l -> assertThat(l.startsWith("# HELP ") || l.startsWith("# TYPE ")
                     || SAMPLE.matcher(l).matches()).as(l).isTrue());
             assertThat(lines).contains(
+                    "strata_graph_unknown_payload_machines{group=\"edge\"} 1",
                     "strata_http_requests_total{route=\"pre_reboot\",code=\"200\"} 2",
                     "strata_http_requests_total{route=\"pre_reboot\",code=\"404\"} 1",
                     "strata_http_requests_total{route=\"steady_state\",code=\"200\"} 1",

@@ -8,9 +8,9 @@ import dev.strata.source.FolderTree;
 import dev.strata.spec.FleetSpec;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
+import dev.strata.testing.MovableClock;
 import dev.strata.validate.Validation;
 import dev.strata.validate.Validator;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,11 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +41,8 @@ final class ServeFixture implements AutoCloseable {
     static final String DC2 = "ea4ef04dcebc699c43ddf7f50a9eefd9";
     static final String DC6 = "a4fcf0c43ec98e791869433e4a41b127";
     static final String UNKNOWN = "0123456789abcdef0123456789abcdef";
+    /** The ref the webhook's pushes must name to trigger a reconcile. */
+    static final String FOLLOWED = "refs/heads/main";
 
     final StateStore store;
     final Delivery delivery;
@@ -89,7 +88,9 @@ final class ServeFixture implements AutoCloseable {
         Optional<DesiredView> view = Optional.of(DesiredView.of("c0ffee", exampleFleet(), Optional.empty()));
         Delivery delivery = new Delivery(store, clock, () -> view);
         List<String> errors = new CopyOnWriteArrayList<>();
-        Services services = Services.of(delivery, store::runLockHolder, loop, webhook);
+        Services services = webhook.isPresent()
+                ? Services.of(delivery, store::runLockHolder, loop.orElseThrow(), webhook.get(), FollowedRef.of(FOLLOWED))
+                : Services.of(delivery, store::runLockHolder, loop);
         StrataServer server = StrataServer.start(config.apply(StrataServer.Config.plain(loopback())), services,
                 new ServeListener() {
                     @Override
@@ -149,34 +150,6 @@ final class ServeFixture implements AutoCloseable {
         } finally {
             delivery.close();
             store.close();
-        }
-    }
-
-    /** A clock tests move by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("tests use UTC");
         }
     }
 }

@@ -92,6 +92,77 @@ class WebhookTest {
     }
 
     @Test
+    void onlyAPushToTheFollowedRefTriggersAReconcile() throws Exception {
+        ReconcileLoopTest.GatedTask task = new ReconcileLoopTest.GatedTask();
+        ReconcileLoop loop = new ReconcileLoop(task, Duration.ZERO, Duration.ZERO, Clock.systemUTC(), r -> { });
+        try (ServeFixture f = ServeFixture.start(dir, c -> c, Optional.of(loop), Optional.of(SECRET))) {
+            assertThat(loop.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            for (String other : new String[] {"refs/heads/feature/x", "refs/heads/main2", "refs/tags/main", "refs/heads/maiñ"}) {
+                HttpResponse<String> r = signed(f, "{\"ref\":\"" + other + "\",\"commits\":[{\"ref\":\"refs/heads/main\"}]}");
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("{\"reconcile\":\"ignored\",\"ref\":\"" + other + "\",\"follows\":\"refs/heads/main\"}");
+            }
+            HttpResponse<String> issue = f.send(request(f, PUSH, Optional.of(sign(PUSH))).setHeader("X-GitHub-Event", "issues"));
+            assertThat(issue.statusCode()).isEqualTo(200);
+            assertThat(issue.body()).isEqualTo("{\"reconcile\":\"none\",\"event\":\"issues\"}");
+            assertThat(loop.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.runs.get()).as("no reconcile for other refs and events").isEqualTo(1);
+
+            // The ref is read at the top level only, wherever it comes in the object.
+            HttpResponse<String> main = signed(f, "{\"before\":\"a\",\"commits\":[{\"ref\":\"refs/heads/x\"}],\"ref\":\"refs/heads/main\"}");
+            assertThat(main.statusCode()).as(main.body()).isEqualTo(202);
+            assertThat(loop.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.runs.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void everyInputIsCheckedAfterTheSignatureAndABadOneTriggersNothing() throws Exception {
+        ReconcileLoopTest.GatedTask task = new ReconcileLoopTest.GatedTask();
+        ReconcileLoop loop = new ReconcileLoop(task, Duration.ZERO, Duration.ZERO, Clock.systemUTC(), r -> { });
+        try (ServeFixture f = ServeFixture.start(dir, c -> c, Optional.of(loop), Optional.of(SECRET))) {
+            assertThat(loop.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            String[][] bad = {
+                    {"", "not a JSON object"},
+                    {"[\"refs/heads/main\"]", "not a JSON object"},
+                    {"{\"ref\":\"refs/heads/main\"", "not valid JSON"},
+                    {"{\"ref\":\"refs/heads/main\"} {}", "data after its JSON object"},
+                    {"{\"after\":\"0123abc\"}", "has none"},
+                    {"{\"ref\":42}", "'ref' is not a string"},
+                    {"{\"ref\":\"refs/heads/main\",\"ref\":\"refs/heads/dev\"}", "Duplicate field 'ref'"},
+                    {"{\"ref\":\"main\"}", "not a Git ref name"},
+                    {"{\"ref\":\"refs/heads/a b\"}", "not a Git ref name"},
+                    {"{\"ref\":\"refs/heads/../main\"}", "not a Git ref name"},
+                    {"{\"ref\":\"refs/heads/main\\n\"}", "not a Git ref name"},
+            };
+            for (String[] b : bad) {
+                assertError(signed(f, b[0]), 400, "invalid_request", b[1]);
+                assertError(hook(f, b[0], Optional.empty()), 401, "unauthorized", "signature"); // unsigned: nothing more said
+            }
+            assertError(f.send(request(f, PUSH, Optional.of(sign(PUSH))).setHeader("Content-Type", "application/x-www-form-urlencoded")),
+                    400, "invalid_request", "application/json");
+            assertError(f.send(request(f, PUSH, Optional.of(sign(PUSH))).setHeader("X-GitHub-Event", "push\"}")),
+                    400, "invalid_request", "event");
+            assertThat(loop.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(task.runs.get()).as("no reconcile for a bad request").isEqualTo(1);
+
+            // Without an event header or a Content-Type (curl, some tools) a body is read as a JSON push.
+            HttpResponse<String> bare = f.send(HttpRequest.newBuilder(f.url("v1/hooks/git")).header("X-Hub-Signature-256", sign(PUSH))
+                    .POST(HttpRequest.BodyPublishers.ofString(PUSH)));
+            assertThat(bare.statusCode()).as(bare.body()).isEqualTo(202);
+            assertThat(f.internalErrors).isEmpty();
+        }
+    }
+
+    private static String sign(String body) {
+        return SECRET.signatureOf(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> signed(ServeFixture f, String body) throws Exception {
+        return hook(f, body, Optional.of(sign(body)));
+    }
+
+    @Test
     void withoutASecretTheWebhookIsOff() throws Exception {
         ReconcileLoopTest.GatedTask task = new ReconcileLoopTest.GatedTask();
         ReconcileLoop loop = new ReconcileLoop(task, Duration.ZERO, Duration.ZERO, Clock.systemUTC(), r -> { });

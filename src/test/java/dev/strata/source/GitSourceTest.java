@@ -53,6 +53,38 @@ class GitSourceTest {
     }
 
     @Test
+    void thePushedRefIsTheBranchOrTagAPushMoves() throws Exception {
+        try (TestRepo repo = TestRepo.init(tmp.resolve("r"))) {
+            RevCommit one = repo.write("fleet.yaml", "v1\n").commit("one");
+            repo.git.tag().setName("v1").setAnnotated(true).setMessage("release 1").call();
+            repo.git.branchCreate().setName("stable").call();
+            repo.write("fleet.yaml", "v2\n").commit("two");
+            try (GitSource source = GitSource.open(repo.dir.toString(), options())) {
+                assertThat(source.pushedRef(null)).contains("refs/heads/main"); // HEAD, followed to its branch
+                assertThat(source.pushedRef("HEAD")).contains("refs/heads/main");
+                assertThat(source.pushedRef("stable")).contains("refs/heads/stable");
+                assertThat(source.pushedRef("refs/heads/stable")).contains("refs/heads/stable");
+                assertThat(source.pushedRef("v1")).contains("refs/tags/v1");
+                assertThat(source.pushedRef("release")).as("not pushed yet").contains("refs/heads/release");
+                assertThat(source.pushedRef(one.name())).as("a commit never moves").isEmpty();
+                assertThat(source.pushedRef(one.name().substring(0, 8))).isEmpty();
+                assertThat(source.pushedRef("main~1")).isEmpty();
+                repo.git.checkout().setName("stable").call();
+                assertThat(source.pushedRef(null)).as("read now, not at open").contains("refs/heads/stable");
+            }
+        }
+        try (TestRepo upstream = TestRepo.init(tmp.resolve("upstream"))) {
+            upstream.write("fleet.yaml", "main\n").commit("one");
+            upstream.git.checkout().setCreateBranch(true).setName("trunk").call();
+            upstream.write("fleet.yaml", "trunk\n").commit("two");
+            try (GitSource source = GitSource.open(upstream.dir.toUri().toString(), options())) {
+                assertThat(source.pushedRef(null)).as("the remote's default branch").contains("refs/heads/trunk");
+                assertThat(source.pushedRef("origin/main")).contains("refs/heads/main");
+            }
+        }
+    }
+
+    @Test
     void anUnknownRefSaysSoAndSuggestsCloseNames() throws Exception {
         try (TestRepo repo = TestRepo.init(tmp.resolve("r"))) {
             repo.write("fleet.yaml", "x").commit("one");
