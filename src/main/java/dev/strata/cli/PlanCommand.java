@@ -114,7 +114,7 @@ final class PlanCommand implements Callable<Integer> {
                     if (base.isPresent()) PlanRenderer.text(plan, preview, stdout);
                     else PlanRenderer.text(plan, stdout);
                 }
-                case JSON -> stdout.print(PlanJson.write(plan));
+                case JSON -> stdout.print(base.isPresent() ? PlanJson.write(plan, preview) : PlanJson.write(plan));
                 case MARKDOWN -> stdout.print(PlanMarkdown.render(plan, preview, desired, now));
             }
             stdout.flush();
