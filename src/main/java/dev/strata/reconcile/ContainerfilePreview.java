@@ -57,15 +57,16 @@ final class ContainerfilePreview {
             Layer.Containerfile cf = layer.containerfile().get();
             ContainerfileContext ctx = ContainerfileContext.read(tree, image, cf);
             String contextPath = ContainerfileContext.contextPath(image, cf);
+            String path = ContainerfileContext.containerfilePath(image, cf);
             Map<String, PreviewContainerfiles.ContextFile> files = new LinkedHashMap<>();
             for (ContainerfileContext.Entry e : ctx.entries()) {
                 String repoPath = contextPath.isEmpty() ? e.path() : contextPath + "/" + e.path();
+                if (repoPath.equals(path)) continue; // shown as the Containerfile already
                 byte[] bytes = e.symlink() ? ("symlink to " + e.linkTarget() + "\n").getBytes(StandardCharsets.UTF_8) : e.bytes();
                 files.put(e.path(), new PreviewContainerfiles.ContextFile(bytes, e.symlink() ? 0777 : e.mode(),
                         hidden.contains(repoPath)));
             }
-            out.add(new PreviewContainerfiles.Step(layer.name(), i + 1, cf, ContainerfileContext.containerfilePath(image, cf),
-                    contextPath, ctx.containerfile(), files));
+            out.add(new PreviewContainerfiles.Step(layer.name(), i + 1, cf, path, contextPath, ctx.containerfile(), files));
         }
         return out;
     }
