@@ -34,9 +34,9 @@ public final class Holders {
 
     static String why(FleetLockHolder h, Optional<Rollout> rollout) {
         String timeout = Durations.format(rollout.map(Rollout::updateTimeout).orElse(Rollout.DEFAULT_UPDATE_TIMEOUT));
-        return "held its reboot slot since " + h.grantedAt() + ", longer than the update timeout (" + timeout
-                + (rollout.filter(r -> !r.alwaysOpen()).isPresent() ? " of open window time" : "")
-                + "), without reporting its released digest booted; it keeps the slot until it calls steady-state or"
+        return "held its reboot slot since " + h.grantedAt() + ", longer than the update timeout (" + timeout + ")"
+                + (rollout.filter(r -> !r.alwaysOpen()).isPresent() ? " counting only open window time" : "")
+                + ", without reporting its released digest booted; it keeps the slot until it calls steady-state or"
                 + " 'strata rollout release-lock " + h.group() + " " + h.machineId() + "'";
     }
 }

@@ -274,7 +274,7 @@ class FleetLockTest {
         assertThat(delivery.markOverdueHolders()).isZero();
         clock.set(Instant.parse("2026-11-30T00:51:00Z")); // Monday 01:51: 10 + 51 minutes of window
         assertThat(delivery.markOverdueHolders()).isOne();
-        assertThat(store.fleetLockHolder(m.id()).orElseThrow().failure().orElseThrow()).contains("1h of open window time");
+        assertThat(store.fleetLockHolder(m.id()).orElseThrow().failure().orElseThrow()).contains("update timeout (1h) counting only open window time");
     }
 
     @Test
