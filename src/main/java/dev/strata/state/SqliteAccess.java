@@ -1,6 +1,7 @@
 package dev.strata.state;
 
 import dev.strata.plan.Build;
+import dev.strata.plan.Packages;
 import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
@@ -71,6 +72,19 @@ final class SqliteAccess implements StateTransaction {
                         + " built_at = excluded.built_at, created = excluded.created, version = excluded.version",
                 b.inputsDigest(), b.image(), b.imageDigest(), b.reference(), b.commit(), b.baseDigest(), b.baseVersion().orElse(null),
                 millis(b.builtAt()), b.created().map(Sql::millis).orElse(null), b.version().orElse(null));
+    }
+
+    @Override
+    public Optional<Packages> packages(String inputsDigest) {
+        return first(sql.query("SELECT format, packages FROM build_packages WHERE inputs_digest = ?",
+                r -> PackagesText.read(r.getString("format"), r.getString("packages")), inputsDigest));
+    }
+
+    @Override
+    public void recordPackages(String inputsDigest, Packages packages) {
+        sql.update("INSERT INTO build_packages (inputs_digest, format, packages) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (inputs_digest) DO UPDATE SET format = excluded.format, packages = excluded.packages",
+                inputsDigest, packages.format(), PackagesText.write(packages));
     }
 
     @Override

@@ -201,6 +201,14 @@ final class SqliteSchema {
                       payload TEXT NOT NULL,
                       kind TEXT NOT NULL,
                       release_age INTEGER
+                    ) STRICT""")),
+            // A built image's package list (docs/packages.md), one row per build that has one: "name TAB version
+            // TAB arch" lines, sorted. Written in the build's own transaction.
+            new Migration(5, "package lists of builds", List.of("""
+                    CREATE TABLE build_packages (
+                      inputs_digest TEXT PRIMARY KEY REFERENCES builds (inputs_digest),
+                      format TEXT NOT NULL CHECK (format IN ('rpm', 'dpkg')),
+                      packages TEXT NOT NULL
                     ) STRICT""")));
 
     private SqliteSchema() {
