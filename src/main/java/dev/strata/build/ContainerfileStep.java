@@ -2,6 +2,7 @@ package dev.strata.build;
 
 import com.google.cloud.tools.jib.api.Credential;
 import dev.strata.inputs.ContainerfileContext;
+import dev.strata.plan.Packages;
 import dev.strata.registry.Credentials;
 import dev.strata.registry.Repository;
 import dev.strata.spec.Image;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,9 +37,21 @@ final class ContainerfileStep {
     /** Kernel versions by image reference: several images of a run often share a base. */
     private final Map<String, String> kernels = new ConcurrentHashMap<>();
 
+    /** The build host's rpm, which reads an image's RPM database; empty when none is installed. */
+    private final Optional<Path> rpm;
+
     ContainerfileStep(Buildah buildah, BuildSettings settings) {
+        this(buildah, settings, Optional.empty());
+    }
+
+    ContainerfileStep(Buildah buildah, BuildSettings settings, Optional<Path> rpm) {
         this.buildah = buildah;
         this.settings = settings;
+        this.rpm = rpm;
+    }
+
+    /** A pushed step: its manifest digest, and the image's package list when it was asked for and could be read. */
+    record Pushed(String digest, Optional<Packages> packages) {
     }
 
     /**
@@ -46,6 +60,15 @@ final class ContainerfileStep {
      */
     String build(Image spec, Layer layer, Repository fromRepo, String fromDigest, Repository target, String tag,
                  Instant created, Path staging) throws BuildFailure, InterruptedException {
+        return build(spec, layer, fromRepo, fromDigest, target, tag, created, staging, false).digest();
+    }
+
+    /**
+     * As above; with {@code readPackages} (the image's last containerfile layer) it also reads the package
+     * list of what it built, from the local build before it is removed (docs/packages.md).
+     */
+    Pushed build(Image spec, Layer layer, Repository fromRepo, String fromDigest, Repository target, String tag,
+                 Instant created, Path staging, boolean readPackages) throws BuildFailure, InterruptedException {
         String name = spec.name();
         String from = fromRepo.name() + "@" + fromDigest;
         String what = "layer " + layer.name() + " of image " + name;
@@ -76,12 +99,13 @@ final class ContainerfileStep {
                 context.toString()));
         settings.log().accept(name + ": building " + what + " with buildah on " + from + " (kernel " + kernel + ")");
         buildah.run(call, "build " + what + " on " + from, bud);
+        Optional<Packages> packages = readPackages ? packages(call, local, name) : Optional.empty();
         Path digestFile = dir.resolve("digest");
         try {
             buildah.run(call, "push " + what + " to repository " + target.path() + " on registry " + target.host(),
                     List.of("push", "--authfile", call.authFile().toString(), "--format", "oci", "--digestfile",
                             digestFile.toString(), local, "docker://" + target.withTag(tag)));
-            return Files.readString(digestFile, StandardCharsets.US_ASCII).strip();
+            return new Pushed(Files.readString(digestFile, StandardCharsets.US_ASCII).strip(), packages);
         } catch (IOException e) {
             throw new BuildFailure(what + ": buildah pushed it but wrote no digest to " + digestFile);
         } finally {
@@ -91,6 +115,21 @@ final class ContainerfileStep {
                 settings.log().accept(name + ": " + e.getMessage().lines().findFirst().orElse("") + " (harmless; left in "
                         + "the buildah storage)");
             }
+        }
+    }
+
+    /** The package list of the local image {@code local}, read from a mounted container of it; empty with a note when unknown. */
+    private Optional<Packages> packages(Buildah.Call call, String local, String name) throws BuildFailure, InterruptedException {
+        String container = buildah.run(call, "open " + local, List.of("from", "--quiet", local)).strip();
+        container = container.substring(container.lastIndexOf('\n') + 1);
+        try {
+            Path root = Path.of(buildah.run(call, "mount " + local, List.of("mount", container)).strip());
+            PackageDb.Read read = PackageDb.read(root, rpm);
+            read.note().ifPresent(n -> settings.log().accept(name + ": no package list recorded: " + n));
+            read.packages().ifPresent(p -> settings.log().accept(name + ": " + p.packages().size() + " packages (" + p.format() + ")"));
+            return read.packages();
+        } finally {
+            buildah.run(call, "remove the container " + container, List.of("rm", container));
         }
     }
 

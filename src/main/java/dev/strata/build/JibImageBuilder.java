@@ -65,6 +65,8 @@ public final class JibImageBuilder implements AutoCloseable {
     final Connections connections = new Connections();
     final PlaceBase placeBase;
     private final Optional<ContainerfileStep> containerfiles;
+    /** Package lists of this run's builds by inputs digest, until the caller records them with the build. */
+    private final Map<String, dev.strata.plan.Packages> packages = new java.util.concurrent.ConcurrentHashMap<>();
     /** jib's steps for every build of the run: one pool, rather than a new one (and its threads) per build. */
     private final ExecutorService jibThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jib");
@@ -92,7 +94,8 @@ public final class JibImageBuilder implements AutoCloseable {
     public JibImageBuilder(BuildSettings settings, Function<String, Optional<Build>> builtByInputs, Optional<Path> buildah) {
         this.settings = settings;
         this.containerfiles = buildah.map(b -> new ContainerfileStep(
-                new Buildah(b, settings.workDir().resolve("cache").resolve("buildah")), settings));
+                new Buildah(b, settings.workDir().resolve("cache").resolve("buildah")), settings,
+                PackageDb.findRpm(System.getenv("PATH"))));
         this.builtByInputs = builtByInputs;
         this.files = new InputsHasher(settings.tree());
         this.placeBase = new PlaceBase(new BaseBlobs(settings.credentials(), settings.retry(), settings.registries(), connections),
@@ -102,6 +105,14 @@ public final class JibImageBuilder implements AutoCloseable {
     @Override
     public void close() {
         connections.close();
+    }
+
+    /**
+     * The package list read while building {@code inputsDigest} (after its last containerfile layer), handed
+     * over once; empty for an image without containerfile layers, whose packages are its base's.
+     */
+    public Optional<dev.strata.plan.Packages> packages(String inputsDigest) {
+        return Optional.ofNullable(packages.remove(inputsDigest));
     }
 
     /** The repository an image is pushed to, when a registry is configured. */
@@ -165,6 +176,7 @@ public final class JibImageBuilder implements AutoCloseable {
                     Chain chain = chain(spec, rest, base, target.get(), tag, created, staging, progress);
                     last = chain.base();
                     rest = new java.util.ArrayList<>(chain.rest());
+                    chain.packages().ifPresent(p -> packages.put(in.digest(), p));
                 }
                 Optional<AgentLayer> agent = AgentLayer.forImage(desired.fleet(), name);
                 if (agent.isPresent()) rest.add(ImageLayout.agent(agent.get()));
@@ -196,7 +208,7 @@ public final class JibImageBuilder implements AutoCloseable {
     }
 
     /** The image built so far after the last containerfile layer, and the spec layers after it. */
-    record Chain(Base base, List<LayerContent> rest) {
+    record Chain(Base base, List<LayerContent> rest, Optional<dev.strata.plan.Packages> packages) {
     }
 
     /**
@@ -210,6 +222,9 @@ public final class JibImageBuilder implements AutoCloseable {
         List<LayerContent> pending = new java.util.ArrayList<>();
         Base current = base;
         int step = 0;
+        int last = -1;
+        for (int i = 0; i < spec.layers().size(); i++) if (spec.layers().get(i).containerfile().isPresent()) last = i;
+        Optional<dev.strata.plan.Packages> packages = Optional.empty();
         for (int i = 0; i < spec.layers().size(); i++) {
             dev.strata.spec.Layer layer = spec.layers().get(i);
             if (layer.containerfile().isEmpty()) {
@@ -224,11 +239,12 @@ public final class JibImageBuilder implements AutoCloseable {
                 pending.clear();
             }
             String stepTag = tag + "-s" + ++step;
-            String d = containerfiles.orElseThrow().build(spec, layer, current.pulled(), current.digest(), target, stepTag,
-                    created, staging);
-            current = new Base(target, d, target.withTag(stepTag));
+            ContainerfileStep.Pushed pushed = containerfiles.orElseThrow().build(spec, layer, current.pulled(), current.digest(),
+                    target, stepTag, created, staging, i == last);
+            if (i == last) packages = pushed.packages();
+            current = new Base(target, pushed.digest(), target.withTag(stepTag));
         }
-        return new Chain(current, pending);
+        return new Chain(current, pending, packages);
     }
 
     /** The spec's file layers, then the agent's when its groups run it: what every platform of an image carries. */

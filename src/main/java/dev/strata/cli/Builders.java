@@ -35,6 +35,11 @@ final class Builders {
         }
 
         @Override
+        public Optional<dev.strata.plan.Packages> packages(dev.strata.plan.Build built) {
+            return builder.packages(built.inputsDigest());
+        }
+
+        @Override
         public void close() {
             builder.close();
         }

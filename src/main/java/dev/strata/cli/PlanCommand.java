@@ -92,9 +92,9 @@ final class PlanCommand implements Callable<Integer> {
                 var state = repo.state == null ? Optional.<dev.strata.state.StateSnapshot>empty() : repo.snapshotIfPresent();
                 Previewing.Result r = Previewing.preview(b, h, StreamSource.offline(), state, now);
                 plan = r.plan();
-                preview = r.preview();
-                notes = r.notes();
                 desired = r.head();
+                preview = r.preview().withPackages(state.isEmpty() ? List.of() : packageDeltas(desired));
+                notes = r.notes();
             } else {
                 Revision rev = source.read(ref);
                 Planning.Result r = Planning.plan(rev, Streams.forRun(repo), repo.snapshotIfPresent(), now);
@@ -114,7 +114,7 @@ final class PlanCommand implements Callable<Integer> {
                     if (base.isPresent()) PlanRenderer.text(plan, preview, stdout);
                     else PlanRenderer.text(plan, stdout);
                 }
-                case JSON -> stdout.print(PlanJson.write(plan));
+                case JSON -> stdout.print(base.isPresent() ? PlanJson.write(plan, preview) : PlanJson.write(plan));
                 case MARKDOWN -> stdout.print(PlanMarkdown.render(plan, preview, desired, now));
             }
             stdout.flush();
@@ -125,6 +125,13 @@ final class PlanCommand implements Callable<Integer> {
             return ExitCodes.INVALID_SPECS;
         } catch (IOException e) {
             throw new UserError(e.getMessage(), ExitCodes.FAILURE);
+        }
+    }
+
+    /** The package deltas of the last builds of head's images, from the state store (docs/packages.md). */
+    private List<dev.strata.plan.PackageDelta> packageDeltas(dev.strata.plan.Desired head) {
+        try (dev.strata.state.StateStore s = repo.openState()) {
+            return s.packageDeltas().stream().filter(d -> head.fleet().image(d.image()).isPresent()).toList();
         }
     }
 

@@ -51,7 +51,8 @@ final class StatusCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
 
     /** What the state store holds, read once: the planner's snapshot and the FleetLock slots. */
-    private record Read(Optional<StateSnapshot> snapshot, List<FleetLockHolder> holders, List<GraphPoll> polls) {
+    private record Read(Optional<StateSnapshot> snapshot, List<FleetLockHolder> holders, List<GraphPoll> polls,
+                        List<dev.strata.plan.PackageDelta> packages) {
     }
 
     @Override
@@ -66,7 +67,7 @@ final class StatusCommand implements Callable<Integer> {
             Planning.Result r = Planning.plan(rev, Streams.forRun(repo), state.snapshot(), now);
             r.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n));
             FleetStatus status = FleetStatus.of(r, state.holders(), state.polls());
-            StatusReport report = new StatusReport(out);
+            StatusReport report = new StatusReport(out, state.packages());
             if (format == StatusReport.Format.JSON) {
                 report.json(status, source.display(), state.snapshot().isPresent() ? Optional.of(repo.stateFile().toString()) : Optional.empty());
             } else {
@@ -83,9 +84,10 @@ final class StatusCommand implements Callable<Integer> {
 
     /** Status needs no state store: without the file, nothing is built or rolled out yet. */
     private Read readState() {
-        if (!Files.exists(repo.stateFile())) return new Read(Optional.empty(), List.of(), List.of());
+        if (!Files.exists(repo.stateFile())) return new Read(Optional.empty(), List.of(), List.of(), List.of());
         try (StateStore s = SqliteStateStore.open(repo.stateFile())) {
-            return s.read(r -> new Read(Optional.of(StateSnapshot.of(r)), r.fleetLockHolders(), r.graphPolls()));
+            return s.read(r -> new Read(Optional.of(StateSnapshot.of(r)), r.fleetLockHolders(), r.graphPolls(),
+                    r.packageDeltas()));
         }
     }
 }

@@ -3,6 +3,10 @@ package dev.strata.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.strata.plan.PackageDelta;
+import dev.strata.render.PackageSection;
+import java.util.List;
+import java.util.Map;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.plan.Action;
 import dev.strata.plan.Build;
@@ -23,8 +27,16 @@ final class StatusReport {
     private final PrintWriter out;
 
     StatusReport(PrintWriter out) {
-        this.out = out;
+        this(out, List.of());
     }
+
+    /** With the package deltas of each image's last build (docs/packages.md). */
+    StatusReport(PrintWriter out, List<PackageDelta> packages) {
+        this.out = out;
+        this.packages = packages.stream().collect(java.util.stream.Collectors.toMap(PackageDelta::image, p -> p));
+    }
+
+    private final Map<String, PackageDelta> packages;
 
     void text(FleetStatus s, String fleet, Optional<String> noState) {
         out.println("Fleet " + fleet + " at " + s.revision());
@@ -36,6 +48,12 @@ final class StatusReport {
                     .orElse(i.inputsDigest().map(d -> "not built (inputs " + d + ")").orElse("base not resolved")));
             // A multi-arch image: the manifest each platform's machines boot.
             i.build().ifPresent(b -> b.platforms().forEach((p, d) -> out.printf("  %-24s   %-14s %s%n", "", p, d)));
+            PackageDelta p = packages.get(i.image());
+            if (p != null) {
+                List<String> lines = PackageSection.text(p);
+                out.println("    " + lines.get(0).substring(("Image " + i.image() + " ").length()));
+                lines.subList(1, lines.size()).forEach(l -> out.println("    " + l));
+            }
         }
         out.println();
         out.println("Groups:");
@@ -112,6 +130,8 @@ final class StatusReport {
             putOptional(o, "imageDigest", i.build().map(Build::imageDigest));
             putOptional(o, "reference", i.build().map(Build::reference));
             putOptional(o, "commit", i.build().map(Build::commit));
+            PackageDelta p = packages.get(i.image());
+            if (p != null) packages(p, o.putObject("packages"));
         }
         var groups = root.putArray("groups");
         for (FleetStatus.GroupStatus g : s.groups()) {
@@ -163,6 +183,18 @@ final class StatusReport {
         o.put("updating", c.updating());
         o.put("pending", c.pending());
         o.put("failed", c.failed());
+    }
+
+    /** An image's package delta, in the shape of the preview JSON's (docs/plan-json.md#preview). */
+    private static void packages(PackageDelta p, ObjectNode o) {
+        putOptional(o, "previousDigest", p.previousDigest());
+        o.put("digest", p.digest());
+        var added = o.putArray("added");
+        p.delta().added().forEach(x -> added.addObject().put("name", x.name()).put("version", x.version()).put("arch", x.arch()));
+        var removed = o.putArray("removed");
+        p.delta().removed().forEach(x -> removed.addObject().put("name", x.name()).put("version", x.version()).put("arch", x.arch()));
+        var changed = o.putArray("changed");
+        p.delta().changed().forEach(x -> changed.addObject().put("name", x.name()).put("arch", x.arch()).put("from", x.from()).put("to", x.to()));
     }
 
     private static void putOptional(ObjectNode o, String field, Optional<String> value) {

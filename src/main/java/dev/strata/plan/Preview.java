@@ -14,10 +14,19 @@ import java.util.Optional;
  * The caller (which reads both revisions) builds it; rendering only formats it.
  */
 public record Preview(Optional<String> baseRevision, String headRevision, List<SpecChange> specChanges,
-                      List<FileChange> fileChanges) {
+                      List<FileChange> fileChanges, List<ContainerfileChange> containerfiles,
+                      List<PackageDelta> packages) {
     public Preview {
         specChanges = List.copyOf(specChanges);
         fileChanges = List.copyOf(fileChanges);
+        containerfiles = List.copyOf(containerfiles);
+        packages = List.copyOf(packages);
+    }
+
+    /** A preview of files only: no containerfile layers changed, no package lists known. */
+    public Preview(Optional<String> baseRevision, String headRevision, List<SpecChange> specChanges,
+                   List<FileChange> fileChanges) {
+        this(baseRevision, headRevision, specChanges, fileChanges, List.of(), List.of());
     }
 
     /** A preview of one revision alone: no base to compare with, so no spec or file changes. */
@@ -25,8 +34,26 @@ public record Preview(Optional<String> baseRevision, String headRevision, List<S
         return new Preview(Optional.empty(), headRevision, List.of(), List.of());
     }
 
+    /** The same preview with the package deltas of the last builds (read from the state store). */
+    public Preview withPackages(List<PackageDelta> deltas) {
+        return new Preview(baseRevision, headRevision, specChanges, fileChanges, containerfiles, deltas);
+    }
+
     public List<FileChange> fileChanges(String image) {
         return fileChanges.stream().filter(f -> f.image().equals(image)).toList();
+    }
+
+    public List<ContainerfileChange> containerfiles(String image) {
+        return containerfiles.stream().filter(c -> c.image().equals(image)).toList();
+    }
+
+    public Optional<PackageDelta> packages(String image) {
+        return packages.stream().filter(d -> d.image().equals(image)).findFirst();
+    }
+
+    /** Whether anything an image is built from changed apart from its spec: carried files or containerfile layers. */
+    public boolean imageContentChanged(String image) {
+        return !fileChanges(image).isEmpty() || !containerfiles(image).isEmpty();
     }
 
     /** How a spec object changed between base and head, in Flux's manner: {@code Image/dc-bonded changed}. */
@@ -34,6 +61,33 @@ public record Preview(Optional<String> baseRevision, String headRevision, List<S
         @Override
         public String toString() {
             return kind.displayName() + "/" + name + " " + change.word();
+        }
+    }
+
+    /**
+     * A containerfile layer of {@code image} that was added, removed, moved or changed between base and
+     * head, matched by layer name. {@code fromPosition}/{@code toPosition} are 1-based places among the
+     * image's layers (of {@code layerCount} in head), absent on the side that has no such layer; {@code moved}
+     * says its order among the layers both sides have changed. {@code containerfile} is the Containerfile's
+     * change when its bytes differ (the whole file for an added or removed layer); {@code context} lists
+     * the context files that differ, paths relative to the context folder.
+     */
+    public record ContainerfileChange(String image, String layer, Change change, Optional<Integer> fromPosition,
+                                      Optional<Integer> toPosition, int layerCount, boolean moved, String path,
+                                      String contextPath, Optional<FileChange> containerfile, List<ArgChange> args,
+                                      List<FileChange> context) {
+        public ContainerfileChange {
+            args = List.copyOf(args);
+            context = List.copyOf(context);
+        }
+    }
+
+    /** A build argument added (no {@code before}), removed (no {@code after}) or given another value. */
+    public record ArgChange(String name, Optional<String> before, Optional<String> after) {
+        public Change change() {
+            if (before.isEmpty()) return Change.ADDED;
+            if (after.isEmpty()) return Change.REMOVED;
+            return before.equals(after) ? Change.UNCHANGED : Change.CHANGED;
         }
     }
 

@@ -273,10 +273,12 @@ public final class Applier {
             listener.failed(b, m, java.time.Duration.ofNanos(System.nanoTime() - start));
             return new Step(b, false, m, Optional.empty());
         }
-        // Recorded only after the push succeeded; one writer at a time.
+        Optional<dev.strata.plan.Packages> packages = builder.get().packages(built);
+        // Recorded only after the push succeeded, with its package list; one writer at a time.
         synchronized (store) {
             store.update(tx -> {
                 tx.recordBuild(built);
+                packages.ifPresent(p -> tx.recordPackages(built.inputsDigest(), p));
                 Optional.ofNullable(desired.inputs().get(b.image())).filter(in -> b.republish().isEmpty())
                         .ifPresent(in -> tx.recordInputs(in, now));
                 tx.appendHistory(HistoryEntry.forAction(now, revision, b, built.imageDigest()));

@@ -68,7 +68,8 @@ public final class Previewing {
         Concurrently<Preview> changes = Concurrently.start("strata-preview-changes", () -> new Preview(
                 Optional.of(base.revision()), head.revision(),
                 baseFleet.map(f -> SpecChanges.between(f, headFleet)).orElseGet(() -> SpecChanges.added(headFleet)),
-                fileChanges(baseFleet, base, headFleet, headHasher)));
+                fileChanges(baseFleet, base, headFleet, headHasher),
+                ContainerfilePreview.changes(baseFleet, base.tree(), headFleet, head.tree()), List.of()));
         Map<String, InputsDigest> headInputs = headHasher.digests(headFleet, headStreams.streams());
         Map<String, InputsDigest> baseInputs = baseHashing.get();
         Desired desired = new Desired(headFleet, head.revision(), headInputs);

@@ -57,6 +57,20 @@ final class FileDiffs {
         return new Shown(c.word(), UnifiedDiffUtils.generateUnifiedDiff(from, to, before.get(), patch, CONTEXT_LINES));
     }
 
+    /**
+     * As {@link #describe}, but a side larger than {@code maxBytes} is summarised with its size: a build
+     * context may hold large files (tarballs, binaries) whose diff says nothing to a reviewer.
+     */
+    static Shown describe(FileChange f, int maxBytes) {
+        int before = f.before().map(b -> b.length).orElse(0), after = f.after().map(b -> b.length).orElse(0);
+        if (!f.hidden() && Math.max(before, after) > maxBytes) {
+            String sizes = f.change() == Change.ADDED ? after + " bytes" : f.change() == Change.REMOVED ? "was " + before + " bytes"
+                    : before + " → " + after + " bytes";
+            return new Shown(f.change().word() + ", too large to show (" + sizes + "): " + hashes(f), List.of());
+        }
+        return describe(f);
+    }
+
     static String whyHidden(FileChange f) {
         return (f.mode() & 0004) == 0 ? "mode " + mode(f.mode()) : "secret";
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.plan.Action;
 import dev.strata.plan.Plan;
+import dev.strata.plan.Preview;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -39,6 +40,23 @@ public final class PlanJson {
     public static String write(Plan plan) {
         try {
             return JSON.writeValueAsString(tree(plan)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A pull-request preview as JSON: the plan document, plus a {@code preview} object when there is
+     * something to add to it (containerfile layer changes, package deltas); docs/plan-json.md#preview.
+     * Informational only: {@link #parse} ignores it, and it never holds file contents.
+     */
+    public static String write(Plan plan, Preview preview) {
+        ObjectNode root = tree(plan);
+        if (!preview.containerfiles().isEmpty() || !preview.packages().isEmpty()) {
+            root.set("preview", PreviewJson.tree(preview, JSON));
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

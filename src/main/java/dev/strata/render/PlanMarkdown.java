@@ -130,12 +130,14 @@ public final class PlanMarkdown {
         StringBuilder b = new StringBuilder("### Spec changes\n\n");
         int unchanged = 0;
         for (SpecChange c : preview.specChanges()) {
-            boolean files = c.kind() == Kind.IMAGE && !preview.fileChanges(c.name()).isEmpty();
+            boolean files = c.kind() == Kind.IMAGE && preview.imageContentChanged(c.name());
             if (c.change() == Change.UNCHANGED && !files) {
                 unchanged++;
                 continue;
             }
-            String word = c.change() == Change.UNCHANGED ? "changed (the files it carries)" : c.change().word();
+            String word = c.change() != Change.UNCHANGED ? c.change().word()
+                    : !preview.fileChanges(c.name()).isEmpty() ? "changed (the files it carries)"
+                    : "changed (what its containerfile layers build from)";
             b.append("- ").append(Md.code(c.kind().displayName() + "/" + c.name())).append(' ').append(word).append('\n');
         }
         if (unchanged == preview.specChanges().size()) b.append("No spec changes.\n");
@@ -150,12 +152,14 @@ public final class PlanMarkdown {
             if (a instanceof Action.BuildImage) names.add(name);
         });
         preview.fileChanges().forEach(f -> names.add(f.image()));
+        preview.containerfiles().forEach(c -> names.add(c.image()));
+        preview.packages().forEach(p -> names.add(p.image()));
         List<String> out = new ArrayList<>();
-        for (String name : names) out.add(image(name, Optional.ofNullable(s.images.get(name)), preview.fileChanges(name)));
+        for (String name : names) out.add(image(name, Optional.ofNullable(s.images.get(name)), preview));
         return out;
     }
 
-    private static String image(String name, Optional<Action> action, List<FileChange> files) {
+    private static String image(String name, Optional<Action> action, Preview preview) {
         StringBuilder b = new StringBuilder("<details>\n<summary>");
         b.append(Md.html(action.map(a -> a.symbol() + " " + PlanRenderer.headline(a)).orElse("image " + name)));
         b.append("</summary>\n\n");
@@ -163,12 +167,16 @@ public final class PlanMarkdown {
         if (action.orElse(null) instanceof Action.BuildImage build) {
             b.append("Inputs digest: ").append(Md.code(build.inputsDigest())).append("\n\n");
         }
-        for (FileChange f : files) file(b, f);
+        for (FileChange f : preview.fileChanges(name)) file(b, f, Integer.MAX_VALUE);
+        for (Preview.ContainerfileChange c : preview.containerfiles(name)) {
+            ContainerfileSection.markdown(b, c, (to, f) -> file(to, f, ContainerfileSection.MAX_CONTEXT_DIFF_BYTES));
+        }
+        preview.packages(name).ifPresent(p -> PackageSection.markdown(b, p));
         return b.append("</details>\n").toString();
     }
 
-    private static void file(StringBuilder b, FileChange f) {
-        FileDiffs.Shown shown = FileDiffs.describe(f);
+    private static void file(StringBuilder b, FileChange f, int maxBytes) {
+        FileDiffs.Shown shown = FileDiffs.describe(f, maxBytes);
         b.append("**").append(Md.code(f.path())).append("**");
         if (!f.hidden()) b.append(" (mode ").append(FileDiffs.mode(f.mode())).append(')');
         b.append(": ").append(Md.text(shown.summary())).append("\n\n");

@@ -40,10 +40,11 @@ public final class PlanRenderer {
         for (SpecChange c : preview.specChanges()) {
             if (c.change() != Change.UNCHANGED) {
                 changed.add(pad(specSymbol(c.change())) + " " + clean(c.toString()));
-            } else if (c.kind() == Kind.IMAGE && !preview.fileChanges(c.name()).isEmpty()) {
+            } else if (c.kind() == Kind.IMAGE && preview.imageContentChanged(c.name())) {
                 // Its spec names the same files, but their bytes changed: as the Markdown preview says it.
                 changed.add(pad(specSymbol(Change.CHANGED)) + " " + clean(c.kind().displayName() + "/" + c.name())
-                        + " changed (the files it carries)");
+                        + (preview.fileChanges(c.name()).isEmpty() ? " changed (what its containerfile layers build from)"
+                        : " changed (the files it carries)"));
             }
         }
         String between = preview.baseRevision().map(b -> clean(b) + " → ").orElse("") + clean(preview.headRevision());
@@ -60,6 +61,17 @@ public final class PlanRenderer {
             for (Preview.FileChange f : preview.fileChanges(image)) {
                 out.println(DETAIL + clean(f.path()) + ": " + FileDiffs.describe(f).summary());
             }
+        }
+        for (String image : preview.containerfiles().stream().map(Preview.ContainerfileChange::image).distinct().toList()) {
+            out.println();
+            out.println("Containerfile layers of image " + clean(image) + ":");
+            for (Preview.ContainerfileChange c : preview.containerfiles(image)) {
+                ContainerfileSection.text(c).forEach(l -> out.println(DETAIL + clean(l)));
+            }
+        }
+        for (dev.strata.plan.PackageDelta p : preview.packages()) {
+            out.println();
+            PackageSection.text(p).forEach(l -> out.println(l.startsWith(" ") ? DETAIL + clean(l.strip()) : clean(l)));
         }
         out.println();
         actions(plan, out);

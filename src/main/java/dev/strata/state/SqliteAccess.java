@@ -1,6 +1,7 @@
 package dev.strata.state;
 
 import dev.strata.plan.Build;
+import dev.strata.plan.Packages;
 import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
@@ -93,6 +94,19 @@ final class SqliteAccess implements StateTransaction {
             sql.update("INSERT INTO build_platforms (inputs_digest, platform, manifest_digest) VALUES (?, ?, ?)",
                     b.inputsDigest(), p.getKey(), p.getValue());
         }
+    }
+
+    @Override
+    public Optional<Packages> packages(String inputsDigest) {
+        return first(sql.query("SELECT format, packages FROM build_packages WHERE inputs_digest = ?",
+                r -> PackagesText.read(r.getString("format"), r.getString("packages")), inputsDigest));
+    }
+
+    @Override
+    public void recordPackages(String inputsDigest, Packages packages) {
+        sql.update("INSERT INTO build_packages (inputs_digest, format, packages) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (inputs_digest) DO UPDATE SET format = excluded.format, packages = excluded.packages",
+                inputsDigest, packages.format(), PackagesText.write(packages));
     }
 
     @Override

@@ -202,8 +202,16 @@ final class SqliteSchema {
                       kind TEXT NOT NULL,
                       release_age INTEGER
                     ) STRICT""")),
+            // A built image's package list (docs/packages.md), one row per build that has one: "name TAB version
+            // TAB arch" lines, sorted. Written in the build's own transaction.
+            new Migration(5, "package lists of builds", List.of("""
+                    CREATE TABLE build_packages (
+                      inputs_digest TEXT PRIMARY KEY REFERENCES builds (inputs_digest),
+                      format TEXT NOT NULL CHECK (format IN ('rpm', 'dpkg')),
+                      packages TEXT NOT NULL
+                    ) STRICT""")),
             // A multi-arch build's manifest per platform (docs/build.md): the digest its machines boot.
-            new Migration(5, "multi-arch builds' manifest digest per platform", List.of(
+            new Migration(6, "multi-arch builds' manifest digest per platform", List.of(
                     """
                     CREATE TABLE build_platforms (
                       inputs_digest TEXT NOT NULL REFERENCES builds (inputs_digest),

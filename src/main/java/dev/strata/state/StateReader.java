@@ -4,6 +4,8 @@ import dev.strata.plan.Build;
 import dev.strata.plan.InputsDigest;
 import dev.strata.plan.GroupState;
 import dev.strata.plan.MachineState;
+import dev.strata.plan.PackageDelta;
+import dev.strata.plan.Packages;
 
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,28 @@ public interface StateReader {
     Map<String, Build> builds();
 
     Optional<Build> build(String inputsDigest);
+
+    /** The package list recorded with a build, when its builder read one (docs/packages.md). */
+    Optional<Packages> packages(String inputsDigest);
+
+    /**
+     * Per image, by name: how the packages of its latest build with a package list differ from those of the
+     * build of that image before it (by build time). Images with no recorded package list are left out.
+     */
+    default List<PackageDelta> packageDeltas() {
+        Map<String, List<Build>> byImage = new java.util.TreeMap<>();
+        builds().values().forEach(b -> byImage.computeIfAbsent(b.image(), k -> new java.util.ArrayList<>()).add(b));
+        List<PackageDelta> out = new java.util.ArrayList<>();
+        byImage.forEach((image, builds) -> {
+            builds.sort(java.util.Comparator.comparing(Build::builtAt).thenComparing(Build::inputsDigest));
+            Build latest = builds.get(builds.size() - 1);
+            Optional<Packages> now = packages(latest.inputsDigest());
+            if (now.isEmpty()) return;
+            Optional<Build> previous = builds.size() > 1 ? Optional.of(builds.get(builds.size() - 2)) : Optional.empty();
+            out.add(PackageDelta.of(image, previous, previous.flatMap(b -> packages(b.inputsDigest())), latest, now.get()));
+        });
+        return List.copyOf(out);
+    }
 
     /** Every group's rollout, keyed by group name. */
     Map<String, GroupState> groups();

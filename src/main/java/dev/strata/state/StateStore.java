@@ -103,6 +103,16 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     }
 
     @Override
+    default Optional<dev.strata.plan.Packages> packages(String inputsDigest) {
+        return read(r -> r.packages(inputsDigest));
+    }
+
+    @Override
+    default java.util.List<dev.strata.plan.PackageDelta> packageDeltas() {
+        return read(StateReader::packageDeltas);
+    }
+
+    @Override
     default Map<String, GroupState> groups() {
         return read(StateReader::groups);
     }
@@ -160,6 +170,11 @@ public interface StateStore extends StateTransaction, AutoCloseable {
     @Override
     default void recordBuild(Build build) {
         update(tx -> tx.recordBuild(build));
+    }
+
+    @Override
+    default void recordPackages(String inputsDigest, dev.strata.plan.Packages packages) {
+        update(tx -> tx.recordPackages(inputsDigest, packages));
     }
 
     @Override

@@ -16,6 +16,9 @@ public interface StateTransaction extends StateReader {
     /** Records a pushed image, replacing an earlier build of the same inputs digest. */
     void recordBuild(Build build);
 
+    /** Records the package list of a recorded build (replacing an earlier one), in the build's transaction. */
+    void recordPackages(String inputsDigest, dev.strata.plan.Packages packages);
+
     /** Records the inputs an image was just built from; replaces the image's earlier record. */
     void recordInputs(InputsDigest inputs, java.time.Instant recordedAt);
 
