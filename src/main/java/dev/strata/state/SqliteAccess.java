@@ -88,7 +88,9 @@ final class SqliteAccess implements StateTransaction {
                         + " built_at = excluded.built_at, created = excluded.created, version = excluded.version",
                 b.inputsDigest(), b.image(), b.imageDigest(), b.reference(), b.commit(), b.baseDigest(), b.baseVersion().orElse(null),
                 millis(b.builtAt()), b.created().map(Sql::millis).orElse(null), b.version().orElse(null));
-        // In the caller's transaction: a build and its platforms are recorded together, or not at all.
+        // In the caller's transaction: a build and its platforms are recorded together, or not at all. The
+        // platforms are part of the inputs digest, so a single-platform build never replaces a multi-arch one.
+        if (b.platforms().isEmpty()) return;
         sql.update("DELETE FROM build_platforms WHERE inputs_digest = ?", b.inputsDigest());
         for (var p : b.platforms().entrySet()) {
             sql.update("INSERT INTO build_platforms (inputs_digest, platform, manifest_digest) VALUES (?, ?, ?)",
