@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.strata.testing.ExampleFleet;
 import dev.strata.testing.OciImage;
 import dev.strata.testing.RegistryExtension;
 import dev.strata.testing.ShellBase;
@@ -12,10 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,15 +28,14 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * fleet-example-containerfile end to end through {@code strata build}: the packages image installs a
- * .deb (built here with dpkg-deb from the committed package source) from a package folder served on
- * loopback, the kernel-module image builds an artefact for the base's kernel in a builder stage and
- * keeps only that. Checked with skopeo: layers, labels and files.
+ * fleet-example's images with containerfile layers, end to end through {@code strata build edge-wifi dc-kmod}:
+ * edge-wifi installs a .deb (built here with dpkg-deb from fleet-example/packages) from the package folder
+ * served on loopback, dc-kmod builds an artefact for the base's kernel in a builder stage and keeps only
+ * that. Built on the demo's stand-in base (which has a shell) and checked with skopeo: layers, labels, files.
  */
 class ContainerfileExamplesTest {
     @RegisterExtension
     static final RegistryExtension REGISTRY = new RegistryExtension();
-    static final Path EXAMPLE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("fleet-example-containerfile");
     static final String PLACEHOLDER = "sha256:4605769f2d7a7f3e9e5c2b8d1a0f6e4c3b2a1908f7e6d5c4b3a29180f7e6d5c4";
     static final Instant COMMIT = Instant.parse("2026-04-20T09:30:00Z");
 
@@ -46,63 +43,50 @@ class ContainerfileExamplesTest {
     Path tmp;
 
     @Test
-    void thePackagesAndKernelModuleExamplesBuildAndHoldWhatTheySay() throws Exception {
+    void theWifiPackageAndKernelModuleExamplesBuildAndHoldWhatTheySay() throws Exception {
         TestRegistry r = REGISTRY.registry();
         String base = ShellBase.push(r, "mirror/fedora/fedora-coreos:stable", "43.20260413.3.2");
-        Path served = Files.createDirectories(tmp.resolve("served"));
-        Path pkg = tmp.resolve("pkg-source");
-        copy(EXAMPLE.resolve("packages/strata-hello"), pkg);
-        run(List.of("dpkg-deb", "--root-owner-group", "--build", pkg.toString(), served.resolve("strata-hello_1.0_all.deb").toString()));
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            Path file = served.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
-            boolean ok = file.startsWith(served) && Files.isRegularFile(file);
-            exchange.sendResponseHeaders(ok ? 200 : 404, ok ? Files.size(file) : -1);
-            try (OutputStream out = exchange.getResponseBody()) {
-                if (ok) Files.copy(file, out);
-            }
-        });
-        server.start();
-        try {
+        try (ExampleFleet.PackageFolder packages = ExampleFleet.servePackages(tmp.resolve("served"))) {
             Path repo = tmp.resolve("fleet");
-            copy(EXAMPLE, repo);
+            copy(ExampleFleet.DIR, repo);
             replace(repo.resolve("streams/fcos-stable.yaml"), "pin: " + PLACEHOLDER, "pin: " + base);
-            replace(repo.resolve("images/packages.yaml"), "http://127.0.0.1:8089", "http://127.0.0.1:" + server.getAddress().getPort());
+            replace(repo.resolve("images/edge-wifi.yaml"), ExampleFleet.PACKAGE_REPO, packages.packageRepoLine());
             commit(repo);
 
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "build", "--repo", repo.toString(),
                     "--state", tmp.resolve("state/state.db").toString(), "--registry", r.reference("fleet"),
-                    "--insecure-registry", r.host(), "--mirror", "quay.io/fedora=" + r.reference("mirror/fedora"));
+                    "--insecure-registry", r.host(), "--mirror", "quay.io/fedora=" + r.reference("mirror/fedora"),
+                    "edge-wifi", "dc-kmod");
             assertThat(exit).as(out + "\n" + err).isZero();
-            assertThat(err.toString()).contains("kmod: building layer module of image kmod with buildah")
+            assertThat(err.toString()).contains("dc-kmod: building layer module of image dc-kmod with buildah")
                     .contains("(kernel " + ShellBase.KERNEL + ")");
+            assertThat(out.toString()).as("only the images asked for").doesNotContain("dc-bonded").doesNotContain("edge:");
 
-            OciImage packages = image(r, "packages", out.toString());
-            assertThat(packages.layers()).hasSize(4); // base, motd, install, config
-            assertThat(paths(packages.layers().get(1))).containsExactly("etc", "etc/motd.d", "etc/motd.d/packages");
-            assertThat(paths(packages.layers().get(2))).contains("usr/bin/strata-hello", "usr/share/strata-hello/README",
-                    "var/lib/dpkg/status").doesNotContain("tmp/package.deb", "etc/strata-hello.conf");
-            assertThat(paths(packages.layers().get(3))).contains("etc/strata-hello.conf");
-            Map<String, OciImage.Entry> files = packages.files();
-            assertThat(files.get("usr/bin/strata-hello").modeOctal()).isEqualTo("0755");
-            assertThat(files.get("usr/share/strata-hello/README").text()).contains("installed by a containerfile layer");
-            assertThat(files.get("var/lib/dpkg/status").text()).contains("Package: strata-hello")
+            OciImage wifi = image(r, "edge-wifi", out.toString());
+            assertThat(wifi.layers()).hasSize(4); // base, motd, wifi, config
+            assertThat(paths(wifi.layers().get(1))).containsExactly("etc", "etc/motd.d", "etc/motd.d/edge-wifi");
+            assertThat(paths(wifi.layers().get(2))).contains("usr/bin/strata-wifi", "usr/share/strata-wifi/README",
+                    "var/lib/dpkg/status").doesNotContain("tmp/package.deb", "etc/NetworkManager/conf.d/wifi-powersave.conf");
+            assertThat(paths(wifi.layers().get(3))).contains("etc/NetworkManager/conf.d/wifi-powersave.conf");
+            Map<String, OciImage.Entry> files = wifi.files();
+            assertThat(files.get("usr/bin/strata-wifi").modeOctal()).isEqualTo("0755");
+            assertThat(files.get("usr/share/strata-wifi/README").text()).contains("installed by the containerfile layer");
+            assertThat(files.get("var/lib/dpkg/status").text()).contains("Package: strata-wifi")
                     .contains("Status: install ok installed").contains("Version: 1.0");
-            assertThat(packages.labels()).containsEntry("dev.strata.image", "packages").containsEntry("containers.bootc", "1")
-                    .containsEntry("org.opencontainers.image.description", "FCOS with a package layered on the build side")
+            assertThat(files.get("etc/NetworkManager/conf.d/wifi-powersave.conf").text()).isEqualTo("[connection]\nwifi.powersave=2\n");
+            assertThat(wifi.labels()).containsEntry("dev.strata.image", "edge-wifi").containsEntry("containers.bootc", "1")
+                    .containsEntry("org.opencontainers.image.description", "FCOS for edge boxes, with a Wi-Fi package layered on the build side")
                     .containsEntry("org.opencontainers.image.base.digest", base);
 
-            OciImage kmod = image(r, "kmod", out.toString());
+            OciImage kmod = image(r, "dc-kmod", out.toString());
             assertThat(kmod.layers()).hasSize(3); // base, module, load
-            String module = "usr/lib/modules/" + ShellBase.KERNEL + "/extra/strata-hello.ko";
+            String module = "usr/lib/modules/" + ShellBase.KERNEL + "/extra/strata-example.ko";
             assertThat(paths(kmod.layers().get(1))).contains(module).noneMatch(p -> p.startsWith("build") || p.startsWith("out"));
             assertThat(kmod.files().get(module).text()).startsWith("vermagic=" + ShellBase.KERNEL + "\nsource=");
-            assertThat(paths(kmod.layers().get(2))).contains("etc/modules-load.d/strata-hello.conf");
-            assertThat(kmod.labels()).containsEntry("dev.strata.image", "kmod").containsEntry("ostree.bootable", "1");
-        } finally {
-            server.stop(0);
+            assertThat(paths(kmod.layers().get(2))).contains("etc/modules-load.d/strata-example.conf");
+            assertThat(kmod.labels()).containsEntry("dev.strata.image", "dc-kmod").containsEntry("ostree.bootable", "1");
         }
     }
 
@@ -136,7 +120,7 @@ class ContainerfileExamplesTest {
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
             PersonIdent who = new PersonIdent("T", "t@example.com", COMMIT, ZoneOffset.UTC);
-            git.commit().setMessage("the containerfile example, pinned to the stand-in base").setAuthor(who)
+            git.commit().setMessage("fleet-example, pinned to the stand-in base, with a package folder on loopback").setAuthor(who)
                     .setCommitter(who).setSign(false).call();
         }
     }

@@ -4,9 +4,10 @@ import dev.strata.plan.Build;
 import dev.strata.state.SqliteStateStore;
 import dev.strata.state.StateStore;
 import dev.strata.testing.CountingProxy;
-import dev.strata.testing.FcosLikeBase;
+import dev.strata.testing.ExampleFleet;
 import dev.strata.testing.OciImage;
 import dev.strata.testing.RegistryExtension;
+import dev.strata.testing.ShellBase;
 import dev.strata.testing.Skopeo;
 import dev.strata.testing.TestRegistry;
 import org.eclipse.jgit.api.Git;
@@ -32,20 +33,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 4's "done when", end to end: {@code strata plan} and {@code strata apply} on fleet-example, in a Git
- * repository, against a real registry holding a synthetic FCOS-like base under the mirror path the run
- * names for quay.io/fedora. skopeo then shows the images with the files, modes and labels the specs ask
- * for; planning and applying again changes nothing and writes nothing to the registry.
+ * repository, against a real registry holding the demo's stand-in FCOS base (it has a shell, for the
+ * containerfile layers) under the mirror path the run names for quay.io/fedora. All four images are built,
+ * edge-wifi and dc-kmod with buildah (ContainerfileExamplesTest checks what they hold); skopeo then shows
+ * dc-bonded and edge with the files, modes and labels the specs ask for; planning and applying again
+ * changes nothing and writes nothing to the registry, buildah's images included.
  *
  * <p>fleet-example pins its stream to a placeholder digest; like a user trying the example, the test
- * moves the pin (a commit) to the digest of the base it pushed (docs/build.md, "Trying the example").
+ * moves the pin (a commit) to the digest of the base it pushed (docs/build.md, "Trying the example"), and
+ * points edge-wifi's PACKAGE_REPO at the example's package folder, served on loopback.
  */
 class ExampleFleetApplyTest {
     @RegisterExtension
     static final RegistryExtension REGISTRY = new RegistryExtension();
 
-    static final Path EXAMPLE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("fleet-example");
+    static final Path EXAMPLE = ExampleFleet.DIR;
     static final String PLACEHOLDER = "sha256:4605769f2d7a7f3e9e5c2b8d1a0f6e4c3b2a1908f7e6d5c4b3a29180f7e6d5c4";
-    static final FcosLikeBase BASE = FcosLikeBase.of("43.20260413.3.2", Instant.parse("2026-04-13T06:00:00Z"));
     static final Instant COMMIT = Instant.parse("2026-04-20T09:30:00Z");
     /** A Wednesday noon: both groups' windows (Berlin nights on weekdays, New York weekend nights) are closed. */
     static final String NOW = "2026-04-22T12:00:00Z";
@@ -70,12 +73,13 @@ class ExampleFleetApplyTest {
     @Test
     void applyOnTheExampleFleetPushesWhatTheSpecsSayAndAgainDoesNothing() throws Exception {
         TestRegistry r = REGISTRY.registry();
-        String baseDigest = BASE.push(r, "mirror/fedora/fedora-coreos:stable");
-        Path repo = tmp.resolve("fleet");
-        String revision = copyExample(repo, baseDigest);
+        String baseDigest = ShellBase.push(r, "mirror/fedora/fedora-coreos:stable", "43.20260413.3.2");
         Path state = tmp.resolve("state/state.db");
         Path plan = tmp.resolve("plan.json");
-        try (CountingProxy proxy = CountingProxy.start(r.port())) {
+        try (ExampleFleet.PackageFolder packages = ExampleFleet.servePackages(tmp.resolve("packages"));
+             CountingProxy proxy = CountingProxy.start(r.port())) {
+            Path repo = tmp.resolve("fleet");
+            String revision = copyExample(repo, baseDigest, packages);
             List<String> run = List.of("--repo", repo.toString(), "--state", state.toString(),
                     "--registry", proxy.reference("fleet"), "--insecure-registry", proxy.host(),
                     "--mirror", "quay.io/fedora=" + proxy.reference("mirror/fedora"));
@@ -83,15 +87,24 @@ class ExampleFleetApplyTest {
 
             Run planned = strata(with(List.of("plan", "--out", plan.toString()), common));
             assertThat(planned.exit()).as(planned.toString()).isZero();
-            assertThat(planned.out()).contains("+ build dc-bonded (new image)").contains("+ build edge (new image)");
+            assertThat(planned.out()).contains("+ build dc-bonded (new image)", "+ build edge (new image)",
+                    "+ build edge-wifi (new image)", "+ build dc-kmod (new image)");
             Run applied = strata(with(List.of("apply", plan.toString()), common));
             assertThat(applied.exit()).as(applied.toString()).isZero();
-            assertThat(applied.out()).contains("applied + dc-bonded: ").contains("applied + edge: ").contains("2 applied, 0 failed");
+            assertThat(applied.out()).contains("applied + dc-bonded: ", "applied + edge: ", "applied + edge-wifi: ",
+                    "applied + dc-kmod: ", "4 applied, 0 failed");
 
             Map<String, Build> builds = recorded(state);
-            assertThat(builds).containsOnlyKeys("dc-bonded", "edge");
+            assertThat(builds).containsOnlyKeys("dc-bonded", "edge", "edge-wifi", "dc-kmod");
             checkDcBonded(r, builds.get("dc-bonded"), baseDigest, revision);
             checkEdge(r, builds.get("edge"), baseDigest);
+            for (String image : List.of("edge-wifi", "dc-kmod")) {
+                Build b = builds.get(image);
+                assertThat(Skopeo.labels(r, "fleet/" + image + "@" + b.imageDigest())).as(image)
+                        .containsEntry("dev.strata.image", image).containsEntry("dev.strata.inputs", b.inputsDigest())
+                        .containsEntry("org.opencontainers.image.revision", revision)
+                        .containsEntry("org.opencontainers.image.base.digest", baseDigest);
+            }
 
             // Again: nothing to build, nothing written to the registry.
             proxy.reset();
@@ -102,7 +115,8 @@ class ExampleFleetApplyTest {
             assertThat(reapplied.exit()).as(reapplied.toString()).isZero();
             assertThat(reapplied.out()).contains("Apply: 0 applied, 0 failed.");
             Run rebuilt = strata(with(List.of("build"), run));
-            assertThat(rebuilt.out()).contains("= dc-bonded: up to date").contains("= edge: up to date").contains("Build: 0 built");
+            assertThat(rebuilt.out()).contains("= dc-bonded: up to date", "= edge: up to date", "= edge-wifi: up to date",
+                    "= dc-kmod: up to date", "Build: 0 built");
             assertThat(proxy.exchanges()).noneMatch(e -> Set.of("POST", "PUT", "PATCH", "DELETE").contains(e.method()));
             assertThat(recorded(state)).isEqualTo(builds);
         }
@@ -160,8 +174,11 @@ class ExampleFleetApplyTest {
                 .containsEntry("dev.strata.image", "edge").containsEntry("containers.bootc", "1");
     }
 
-    /** fleet-example in a new Git repository, its stream pin moved to {@code digest}; returns the commit. */
-    private static String copyExample(Path repo, String digest) throws Exception {
+    /**
+     * fleet-example in a new Git repository, its stream pin moved to {@code digest} and edge-wifi's package
+     * repository to {@code packages}; returns the commit.
+     */
+    private static String copyExample(Path repo, String digest, ExampleFleet.PackageFolder packages) throws Exception {
         try (Stream<Path> files = Files.walk(EXAMPLE)) {
             for (Path p : files.toList()) {
                 Path target = repo.resolve(EXAMPLE.relativize(p).toString());
@@ -173,10 +190,14 @@ class ExampleFleetApplyTest {
         String text = Files.readString(stream);
         assertThat(text).as("fleet-example's stream pin").contains("pin: " + PLACEHOLDER);
         Files.writeString(stream, text.replace("pin: " + PLACEHOLDER, "pin: " + digest));
+        Path wifi = repo.resolve("images/edge-wifi.yaml");
+        String spec = Files.readString(wifi);
+        assertThat(spec).as("edge-wifi's package repository").contains(ExampleFleet.PACKAGE_REPO);
+        Files.writeString(wifi, spec.replace(ExampleFleet.PACKAGE_REPO, packages.packageRepoLine()));
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
             git.add().addFilepattern(".").call();
             PersonIdent who = new PersonIdent("T", "t@example.com", COMMIT, ZoneOffset.UTC);
-            RevCommit c = git.commit().setMessage("fleet-example, pinned to the synthetic base").setAuthor(who)
+            RevCommit c = git.commit().setMessage("fleet-example, pinned to the stand-in base, packages from loopback").setAuthor(who)
                     .setCommitter(who).setSign(false).call();
             return c.getName();
         }

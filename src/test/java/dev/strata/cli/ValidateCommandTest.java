@@ -37,7 +37,7 @@ class ValidateCommandTest {
         Run run = strata("validate", EXAMPLE.toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out()).isEqualTo(EXAMPLE + ": valid (6 files, 6 documents; 0 errors, 0 warnings)\n");
+        assertThat(run.out()).isEqualTo(EXAMPLE + ": valid (8 files, 8 documents; 0 errors, 0 warnings)\n");
         assertThat(run.err()).isEmpty();
     }
 
@@ -54,7 +54,7 @@ class ValidateCommandTest {
                 .contains("groups/dc-east.yaml:29:15: error[duration.invalid]: '30 min' is not a valid duration")
                 .contains("    at spec.rollout.bakeTime")
                 .contains("    hint: Write a duration such as 90s")
-                .endsWith(fleet + ": invalid (6 files, 6 documents; 3 errors, 0 warnings)\n");
+                .endsWith(fleet + ": invalid (8 files, 8 documents; 3 errors, 0 warnings)\n");
         assertThat(run.err()).isEmpty();
     }
 
@@ -71,8 +71,8 @@ class ValidateCommandTest {
         assertThat(root.path("valid").asBoolean(true)).isFalse();
         assertThat(root.path("errors").asInt()).isEqualTo(3);
         assertThat(root.path("warnings").asInt()).isZero();
-        assertThat(root.path("files").asInt()).isEqualTo(6);
-        assertThat(root.path("documents").asInt()).isEqualTo(6);
+        assertThat(root.path("files").asInt()).isEqualTo(8);
+        assertThat(root.path("documents").asInt()).isEqualTo(8);
         JsonNode duration = Stream.of(root.path("diagnostics").elements()).flatMap(ValidateCommandTest::stream)
                 .filter(d -> d.path("check").asText().equals("duration.invalid")).findFirst().orElseThrow();
         assertThat(duration.path("severity").asText()).isEqualTo("error");

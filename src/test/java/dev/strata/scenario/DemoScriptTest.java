@@ -66,9 +66,17 @@ class DemoScriptTest {
         assertThat(out).as("every step ran, in order").containsSubsequence("[1/7]", "[2/7]", "[3/7]", "[4/7]", "[5/7]", "[6/7]", "[7/7]");
         assertThat(out).as("a stand-in, labelled as FCOS is").contains("NOT Fedora CoreOS", "\"containers.bootc\": \"1\"",
                 "\"ostree.bootable\": \"1\"", "\"com.coreos.stream\": \"stable\"", "\"version\": ");
-        assertThat(out).as("the only change to fleet-example is the pin").containsSubsequence("-  pin: sha256:", "+  pin: sha256:");
+        assertThat(out).as("the only changes to fleet-example: the pin, and the package folder's address")
+                .containsSubsequence("-  pin: sha256:", "+  pin: sha256:")
+                .containsSubsequence("-          PACKAGE_REPO: http://127.0.0.1:8089", "+          PACKAGE_REPO: http://127.0.0.1:")
+                .contains("Two changes, committed as");
         assertThat(out).as("built and pushed, keyfiles 0600").contains("+ build dc-bonded: new image -> 127.0.0.1:",
                 "-rw------- 0/0 etc/NetworkManager/system-connections/bond0.nmconnection");
+        assertThat(out).as("the containerfile images, built with buildah though no group runs them")
+                .contains("+ build edge-wifi: new image -> 127.0.0.1:", "+ build dc-kmod: new image -> 127.0.0.1:",
+                        "built with buildah (no group runs them yet; Strata builds every image)")
+                .containsPattern("edge-wifi: strata-wifi 1\\.0 installed by dpkg from http://127\\.0\\.0\\.1:\\d+ \\(/usr/bin/strata-wifi\\)")
+                .contains("dc-kmod:   /usr/lib/modules/6.17.7-300.fc43.x86_64/extra/strata-example.ko, built for the base's kernel");
         assertThat(out).as("the drill clock says what it is").contains("serve: drill clock: Strata's time started at", "not for a real fleet");
 
         int commit = indexOf(lines, "[7/7]");
@@ -186,9 +194,10 @@ class DemoScriptTest {
 
     static List<String> ports(String out) {
         List<String> ports = new ArrayList<>();
-        Matcher m = Pattern.compile("(?:docker-registry \\(Debian's CNCF distribution\\) on |listening on http://)127\\.0\\.0\\.1:(\\d+)").matcher(out);
+        Matcher m = Pattern.compile("(?:docker-registry \\(Debian's CNCF distribution\\) on |listening on http://"
+                + "|fleet-example/packages\\) on http://)127\\.0\\.0\\.1:(\\d+)").matcher(out);
         while (m.find()) ports.add(m.group(1));
-        assertThat(ports).as("the registry's and serve's ports in the output").hasSize(2);
+        assertThat(ports).as("the registry's, the package folder's and serve's ports in the output").hasSize(3);
         return ports;
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.scenario;
 
+import dev.strata.testing.ExampleFleet;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  * the same commit ids, and golden files can name them.
  */
 final class FleetRepo implements AutoCloseable {
-    static final Path EXAMPLE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("fleet-example");
+    static final Path EXAMPLE = ExampleFleet.DIR;
     static final Instant T0 = Instant.parse("2026-11-20T09:00:00Z");
 
     final Path dir;
@@ -45,8 +46,22 @@ final class FleetRepo implements AutoCloseable {
 
     /** The files of fleet-example/, at the repository root. */
     FleetRepo copyExample() {
+        return copyExample(true);
+    }
+
+    /**
+     * fleet-example without its images with containerfile layers (edge-wifi, dc-kmod): for scenarios that
+     * build on a base without a shell and are about rollouts, which those images, run by no group, take no
+     * part in. ContainerfileExamplesTest and ExampleFleetApplyTest build them.
+     */
+    FleetRepo copyExampleWithoutContainerfileImages() {
+        return copyExample(false);
+    }
+
+    private FleetRepo copyExample(boolean containerfileImages) {
         try (Stream<Path> files = Files.walk(EXAMPLE)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                if (!containerfileImages && ExampleFleet.containerfileImage(EXAMPLE.relativize(f))) continue;
                 write(EXAMPLE.relativize(f).toString(), Files.readString(f, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

@@ -55,7 +55,8 @@ class ReconcileCommandTest {
                 "~ promote dc-east/canary: wave canary: release 1 machine(s) to " + target.substring(0, 19) + "\n",
                 "= noop dc-bonded: up to date: ",
                 "… wait edge/first: outside the maintenance windows; next opens 2026-11-29T03:00:00Z\n",
-                "Reconcile: " + head.commit() + "; 0 built, 1 promoted, 0 rolled back, 0 halted, 0 failed; 1 waiting, 0 held, 2 up to date");
+                "= noop edge-wifi: up to date: ", "= noop dc-kmod: up to date: ", // fleet-example's images no group runs
+                "Reconcile: " + head.commit() + "; 0 built, 1 promoted, 0 rolled back, 0 halted, 0 failed; 1 waiting, 0 held, 4 up to date");
         try (StateStore store = SqliteStateStore.open(w.state)) {
             assertThat(store.machine(DC_EAST_01).orElseThrow().releasedDigest()).contains(target);
         }
@@ -159,7 +160,7 @@ class ReconcileCommandTest {
         Strata.Run failed = Strata.run(args(w, "--now", Strata.NOW, "--registry", "127.0.0.1:1/nowhere"));
         assertThat(failed.exitCode()).as("%s", failed).isEqualTo(1);
         assertThat(failed.out()).contains("+ build dc-bonded: FAILED: cannot look for dc-bonded in repository nowhere/dc-bonded"
-                + " on registry 127.0.0.1:1", "2 failed");
+                + " on registry 127.0.0.1:1", "4 failed"); // all four of fleet-example's images
         try (StateStore store = SqliteStateStore.open(w.state)) {
             assertThat(store.builds()).isEmpty();
         }

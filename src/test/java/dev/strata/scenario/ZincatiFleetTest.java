@@ -91,7 +91,7 @@ class ZincatiFleetTest {
         Instant baseCreated = Instant.parse("2026-04-13T00:00:00Z");
         String baseDigest = FcosLikeBase.of("43.20260413.3.2", baseCreated).push(registry, "fedora/fedora-coreos:stable");
         Path repoDir = dir.resolve("fleet");
-        try (FleetRepo repo = FleetRepo.init(repoDir).copyExample();
+        try (FleetRepo repo = FleetRepo.init(repoDir).copyExampleWithoutContainerfileImages();
              StateStore store = SqliteStateStore.open(dir.resolve("state/state.db"))) {
             repo.replace("fleet.yaml", "registry: registry.example.com/fleet", "registry: " + host + "/fleet")
                     .replace("fleet.yaml", "insecureRegistries: []", "insecureRegistries: [\"" + host + "\"]")

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The demo's stand-in Fedora CoreOS base with a shell ({@code demo/stand-in-base OUT VERSION --shell}):
+ * The demo's stand-in Fedora CoreOS base ({@code demo/stand-in-base OUT VERSION}), which has a shell:
  * Debian's static busybox with its applets, /usr/lib/modules/{@link #KERNEL}/vmlinuz and an empty dpkg
  * database, so containerfile layers can RUN on it. Pushed with skopeo, as the demo does.
  */
@@ -19,7 +19,7 @@ public final class ShellBase {
     /** Pushes it to {@code repository:tag}; returns its manifest digest. */
     public static String push(TestRegistry registry, String repositoryAndTag, String version) throws IOException, InterruptedException {
         Path out = registry.scratch().resolve("base");
-        String digest = run(List.of("demo/stand-in-base", out.toString(), version, "--shell")).strip();
+        String digest = run(List.of("demo/stand-in-base", out.toString(), version)).strip();
         run(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci:" + out + ":stable",
                 "docker://" + registry.reference(repositoryAndTag)));
         return digest;

@@ -21,7 +21,7 @@ class ExampleFleetTest {
 
         assertThat(v.diagnostics()).isEmpty();
         assertThat(v.valid()).isTrue();
-        assertThat(v.stats().files()).isEqualTo(6);
+        assertThat(v.stats().files()).isEqualTo(8);
         assertThat(v.stats().ignored()).isZero();
     }
 
@@ -32,7 +32,13 @@ class ExampleFleetTest {
         assertThat(fleet.fleet().name()).isEqualTo("example");
         assertThat(fleet.fleet().origin().file()).isEqualTo("fleet-example/fleet.yaml");
         assertThat(fleet.streams()).hasSize(1);
-        assertThat(fleet.images()).hasSize(2);
+        assertThat(fleet.images()).extracting(dev.strata.spec.Image::name).containsExactlyInAnyOrder("dc-bonded", "dc-kmod", "edge", "edge-wifi");
+        // The containerfile examples: in the fleet, built by Strata, but run by no group yet.
+        assertThat(fleet.groups()).extracting(MachineGroup::image).containsExactlyInAnyOrder("dc-bonded", "edge");
+        assertThat(fleet.image("edge-wifi").orElseThrow().layers()).extracting(dev.strata.spec.Layer::name)
+                .containsExactly("motd", "wifi", "config");
+        assertThat(fleet.image("edge-wifi").orElseThrow().layers().get(1).containerfile().orElseThrow().args())
+                .containsEntry("PACKAGE_REPO", "http://127.0.0.1:8089");
         assertThat(fleet.groups()).hasSize(2);
         MachineGroup dcEast = fleet.group("dc-east").orElseThrow();
         assertThat(dcEast.machines()).hasSize(10);
