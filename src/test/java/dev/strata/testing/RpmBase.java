@@ -23,7 +23,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code rpmbuild}, installed with the host's {@code rpm --root} into a root folder whose RPM database sits
  * where Fedora CoreOS keeps it ({@link #FCOS_DB}, sqlite, with {@link #SYSIMAGE_LINK} linked to it as
  * rpm-ostree does), and that root pushed as one more layer on the shell stand-in base
- * ({@link ShellBase}: busybox, a kernel folder), so containerfile layers can RUN on it. Needs rpm and
+ * ({@link ShellBase}: demo/stand-in-base, with busybox and a kernel folder), so containerfile layers can RUN on it. Needs rpm and
  * rpmbuild (Debian package rpm) and root, as CI has.
  */
 public final class RpmBase {
@@ -99,13 +99,13 @@ public final class RpmBase {
     }
 
     /**
-     * The shell stand-in base (demo/stand-in-base --shell) with {@code root}'s files as a second layer, pushed
+     * The stand-in base (demo/stand-in-base), which has a shell, with {@code root}'s files as a second layer, pushed
      * to {@code repositoryAndTag}; returns its manifest digest.
      */
     public static String push(TestRegistry registry, String repositoryAndTag, String version, Path root)
             throws IOException, InterruptedException {
         Path out = registry.scratch().resolve("base");
-        run(List.of("demo/stand-in-base", out.toString(), version, "--shell"));
+        run(List.of("demo/stand-in-base", out.toString(), version));
         ObjectMapper json = new ObjectMapper();
         Path index = out.resolve("index.json");
         ObjectNode indexNode = (ObjectNode) json.readTree(index.toFile());
