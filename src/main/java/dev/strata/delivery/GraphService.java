@@ -37,7 +37,8 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
     private final Core core;
     private volatile GraphData data;
     private final Map<String, GraphPoll> pending = new ConcurrentHashMap<>();
-    private final Map<String, GraphPoll> lastPoll = new ConcurrentHashMap<>();
+    /** Each machine's last poll since start, by what it said it booted (for status and /metrics). */
+    private final Map<String, GraphPoll.Kind> lastPoll = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
 
     GraphService(Core core) {
@@ -96,7 +97,13 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
                 : stockBase(index.get().view().fleet(), g, q);
         GraphPoll.Kind kind = booted.isPresent() ? GraphPoll.Kind.RELEASE
                 : stock.isPresent() ? GraphPoll.Kind.STOCK_BASE : GraphPoll.Kind.UNKNOWN_PAYLOAD;
-        observe(new GraphPoll(q.nodeUuid(), g.name(), core.clock.instant(), q.basearch(), q.osVersion(), q.osChecksum(), kind,
+        // What is kept per machine beyond the next flush refers only to strings the index and the loaded releases
+        // already hold (the member's id, the release's digest), so a poll leaves nothing new alive: with 100,000
+        // machines polling, every retained copy would be copied by each young collection and then promoted,
+        // and those copies made the collector's pauses (tens of ms) the graph's tail latency (docs/benchmarks.md).
+        String id = member.get().machine().id();
+        String payload = booted.map(r -> r.payloads().get(q.basearch())).filter(q.osChecksum()::equals).orElse(q.osChecksum());
+        observe(new GraphPoll(id, g.name(), core.clock.instant(), q.basearch(), q.osVersion(), payload, kind,
                 booted.map(r -> OptionalLong.of(r.ageIndex())).orElse(OptionalLong.empty())), booted);
         Optional<Long> gate = d.gate(g.name(), q.nodeUuid());
         if (q.oci() && kind == GraphPoll.Kind.UNKNOWN_PAYLOAD) return core.counted(ENDPOINT, unknownPayload(q, g, d, gate));
@@ -207,8 +214,10 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
     /** Queues the poll (a later poll of the same machine replaces it); the flusher writes it. */
     private void observe(GraphPoll poll, Optional<Release> booted) {
         pending.put(poll.machineId(), poll);
-        bootedDigests.put(poll.machineId(), booted.map(Release::imageDigest).orElse(digestOf(poll.payload())));
-        lastPoll.put(poll.machineId(), poll);
+        String digest = booted.map(Release::imageDigest).orElse(digestOf(poll.payload()));
+        // Replacing an equal value would still keep the new string alive: keep the one already there.
+        bootedDigests.compute(poll.machineId(), (k, was) -> digest.equals(was) ? was : digest);
+        lastPoll.put(poll.machineId(), poll.kind());
     }
 
     private final Map<String, String> bootedDigests = new ConcurrentHashMap<>();
@@ -248,7 +257,7 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
     Map<GraphPoll.Kind, Long> pollKinds() {
         Map<GraphPoll.Kind, Long> out = new java.util.EnumMap<>(GraphPoll.Kind.class);
         for (GraphPoll.Kind k : GraphPoll.Kind.values()) out.put(k, 0L);
-        lastPoll.values().forEach(p -> out.merge(p.kind(), 1L, Long::sum));
+        lastPoll.values().forEach(k -> out.merge(k, 1L, Long::sum));
         return out;
     }
 
@@ -261,9 +270,9 @@ final class GraphService implements GraphEndpoint, AutoCloseable {
         Optional<FleetIndex> index = core.index();
         if (index.isEmpty()) return out;
         for (MachineGroup g : index.get().view().fleet().groups()) if (Releases.zincati(g)) out.put(g.name(), 0L);
-        for (GraphPoll p : lastPoll.values()) {
-            if (p.kind() != GraphPoll.Kind.UNKNOWN_PAYLOAD) continue;
-            Optional<FleetIndex.Member> m = index.get().member(p.machineId());
+        for (Map.Entry<String, GraphPoll.Kind> p : lastPoll.entrySet()) {
+            if (p.getValue() != GraphPoll.Kind.UNKNOWN_PAYLOAD) continue;
+            Optional<FleetIndex.Member> m = index.get().member(p.getKey());
             // Counted under the group that lists the machine now, and only while it still does.
             if (m.isPresent() && out.containsKey(m.get().group().spec().name())) out.merge(m.get().group().spec().name(), 1L, Long::sum);
         }
