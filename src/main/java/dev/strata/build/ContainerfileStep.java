@@ -56,22 +56,17 @@ final class ContainerfileStep {
 
     /**
      * Builds {@code layer} of {@code spec} on {@code from} ({@code repository@digest}) and pushes it to
-     * {@code target:tag}; returns the pushed manifest digest.
-     */
-    String build(Image spec, Layer layer, Repository fromRepo, String fromDigest, Repository target, String tag,
-                 Instant created, Path staging) throws BuildFailure, InterruptedException {
-        return build(spec, layer, fromRepo, fromDigest, target, tag, created, staging, false).digest();
-    }
-
-    /**
-     * As above; with {@code readPackages} (the image's last containerfile layer) it also reads the package
-     * list of what it built, from the local build before it is removed (docs/packages.md).
+     * {@code target:tag}. With a {@code platform} ({@code os/arch[/variant]}, a multi-arch image) it is built
+     * for that platform, which {@code from} must be; with {@code readPackages} (the image's last containerfile
+     * layer) it also reads the package list of what it built, from the local build before it is removed
+     * (docs/packages.md).
      */
     Pushed build(Image spec, Layer layer, Repository fromRepo, String fromDigest, Repository target, String tag,
-                 Instant created, Path staging, boolean readPackages) throws BuildFailure, InterruptedException {
+                 Optional<String> platform, Instant created, Path staging, boolean readPackages)
+            throws BuildFailure, InterruptedException {
         String name = spec.name();
         String from = fromRepo.name() + "@" + fromDigest;
-        String what = "layer " + layer.name() + " of image " + name;
+        String what = "layer " + layer.name() + " of image " + name + platform.map(p -> " for " + p).orElse("");
         Layer.Containerfile cf = layer.containerfile().orElseThrow();
         Path dir;
         Buildah.Call call;
@@ -81,7 +76,7 @@ final class ContainerfileStep {
         } catch (IOException e) {
             throw new BuildFailure(what + ": cannot stage its build under " + staging + ": " + e.getMessage());
         }
-        String kernel = kernel(call, from, what);
+        String kernel = kernel(call, from, platform, what);
         Path containerfile = dir.resolve("Containerfile");
         Path context = dir.resolve("context");
         try {
@@ -94,6 +89,8 @@ final class ContainerfileStep {
         List<String> bud = new ArrayList<>(List.of("bud", "--isolation", "chroot", "--timestamp",
                 Long.toString(created.getEpochSecond()), "--identity-label=false", "--format", "oci",
                 "--authfile", call.authFile().toString(), "-f", containerfile.toString(), "-t", local));
+        // Without it buildah would label the result with the host's platform, whatever the base's.
+        platform.ifPresent(p -> bud.addAll(List.of("--platform", p)));
         cf.args().forEach((k, v) -> bud.addAll(List.of("--build-arg", k + "=" + v)));
         bud.addAll(List.of("--build-arg", "STRATA_BASE=" + from, "--build-arg", "KERNEL_VERSION=" + kernel,
                 context.toString()));
@@ -134,11 +131,15 @@ final class ContainerfileStep {
     }
 
     /** The one kernel folder under /usr/lib/modules of {@code from}, read from a mounted container of it. */
-    private String kernel(Buildah.Call call, String from, String what) throws BuildFailure, InterruptedException {
+    private String kernel(Buildah.Call call, String from, Optional<String> platform, String what)
+            throws BuildFailure, InterruptedException {
         String known = kernels.get(from);
         if (known != null) return known;
-        String container = buildah.run(call, "pull " + from, List.of("from", "--quiet", "--authfile",
-                call.authFile().toString(), from)).strip();
+        List<String> args = new ArrayList<>(List.of("from", "--quiet", "--authfile", call.authFile().toString()));
+        // Mounting runs nothing, so a base of any platform can be read here; saying which keeps buildah quiet about it.
+        platform.ifPresent(p -> args.addAll(List.of("--platform", p)));
+        args.add(from);
+        String container = buildah.run(call, "pull " + from, args).strip();
         container = container.substring(container.lastIndexOf('\n') + 1);
         try {
             Path root = Path.of(buildah.run(call, "mount " + from, List.of("mount", container)).strip());

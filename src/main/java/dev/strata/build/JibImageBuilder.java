@@ -65,6 +65,8 @@ public final class JibImageBuilder implements AutoCloseable {
     final Connections connections = new Connections();
     final PlaceBase placeBase;
     private final Optional<ContainerfileStep> containerfiles;
+    /** Which platforms' programs this host runs: a multi-arch image's RUN steps need each of its platforms. */
+    final HostPlatforms host;
     /** Package lists of this run's builds by inputs digest, until the caller records them with the build. */
     private final Map<String, dev.strata.plan.Packages> packages = new java.util.concurrent.ConcurrentHashMap<>();
     /** jib's steps for every build of the run: one pool, rather than a new one (and its threads) per build. */
@@ -92,7 +94,14 @@ public final class JibImageBuilder implements AutoCloseable {
      *     fails only the images that have such layers
      */
     public JibImageBuilder(BuildSettings settings, Function<String, Optional<Build>> builtByInputs, Optional<Path> buildah) {
+        this(settings, builtByInputs, buildah, HostPlatforms.current());
+    }
+
+    /** As above, reading which platforms this host runs from {@code host} (tests: another binfmt_misc folder). */
+    JibImageBuilder(BuildSettings settings, Function<String, Optional<Build>> builtByInputs, Optional<Path> buildah,
+                    HostPlatforms host) {
         this.settings = settings;
+        this.host = host;
         this.containerfiles = buildah.map(b -> new ContainerfileStep(
                 new Buildah(b, settings.workDir().resolve("cache").resolve("buildah")), settings,
                 PackageDb.findRpm(System.getenv("PATH"))));
@@ -170,17 +179,17 @@ public final class JibImageBuilder implements AutoCloseable {
             try {
                 Files.createDirectories(settings.workDir());
                 staging = Files.createTempDirectory(settings.workDir(), "build-" + name + "-");
-                List<LayerContent> rest = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
+                List<FileEntriesLayer> rest = new java.util.ArrayList<>(layers(ImageLayout.of(spec, files::bytes), staging));
                 Base last = base;
                 if (steps) {
-                    Chain chain = chain(spec, rest, base, target.get(), tag, created, staging, progress);
+                    Chain chain = chain(spec, rest, base, target.get(), tag, Optional.empty(), created, staging, progress, true);
                     last = chain.base();
                     rest = new java.util.ArrayList<>(chain.rest());
-                    chain.packages().ifPresent(p -> packages.put(in.digest(), p));
+                    chain.packages().ifPresent(p -> keepPackages(in.digest(), p));
                 }
                 Optional<AgentLayer> agent = AgentLayer.forImage(desired.fleet(), name);
-                if (agent.isPresent()) rest.add(ImageLayout.agent(agent.get()));
-                digest = containerize(name, Jib.from(baseImage(last)), last, layers(rest, staging), target, tag, streamTag,
+                if (agent.isPresent()) rest.addAll(layers(List.of(ImageLayout.agent(agent.get())), staging));
+                digest = containerize(name, Jib.from(baseImage(last)), last, rest, target, tag, streamTag,
                         archive(name, in), created, labels, progress);
             } catch (IOException e) {
                 throw new BuildFailure("image " + name + ": cannot stage its files under " + settings.workDir() + ": " + e);
@@ -196,7 +205,7 @@ public final class JibImageBuilder implements AutoCloseable {
         }
     }
 
-    private void requireBuildah(String name, Optional<Repository> target) throws BuildFailure {
+    void requireBuildah(String name, Optional<Repository> target) throws BuildFailure {
         if (target.isEmpty()) {
             throw new BuildFailure("image " + name + " has containerfile layers, which buildah builds and pushes to a registry;"
                     + " set the Fleet's registry or pass --registry");
@@ -208,18 +217,30 @@ public final class JibImageBuilder implements AutoCloseable {
     }
 
     /** The image built so far after the last containerfile layer, and the spec layers after it. */
-    record Chain(Base base, List<LayerContent> rest, Optional<dev.strata.plan.Packages> packages) {
+    record Chain(Base base, List<FileEntriesLayer> rest, Optional<dev.strata.plan.Packages> packages) {
+        Chain {
+            rest = List.copyOf(rest);
+        }
+    }
+
+    /** Hands a build's package list to the caller that records the build (see {@link #packages(String)}). */
+    void keepPackages(String inputsDigest, dev.strata.plan.Packages list) {
+        packages.put(inputsDigest, list);
     }
 
     /**
      * Builds the spec's layers in order up to its last containerfile layer: each run of file layers with
      * jib, each containerfile layer with buildah on what came before, every step pushed to the target as
-     * {@code <inputs tag>-s<N>} (docs/build.md). The base labels and created time are set by the final jib step.
+     * {@code <tag>-s<N>} (docs/build.md). The base labels and created time are set by the final jib step.
+     * {@code layers} holds one staged layer per spec layer (a containerfile layer's is not used), so a
+     * multi-arch image gives every platform the same blobs; {@code platform}, when given, is the one every
+     * step is built for, on that platform's {@code base}.
      */
-    private Chain chain(Image spec, List<LayerContent> contents, Base base, Repository target, String tag, Instant created,
-                        Path staging, BuildProgress progress)
+    Chain chain(Image spec, List<FileEntriesLayer> layers, Base base, Repository target, String tag,
+                Optional<String> platform, Instant created, Path staging, BuildProgress progress, boolean readPackages)
             throws BuildFailure, InterruptedException, IOException, InvalidImageReferenceException {
-        List<LayerContent> pending = new java.util.ArrayList<>();
+        List<FileEntriesLayer> pending = new java.util.ArrayList<>();
+        String shown = spec.name() + platform.map(p -> " (" + p + ")").orElse("");
         Base current = base;
         int step = 0;
         int last = -1;
@@ -228,26 +249,36 @@ public final class JibImageBuilder implements AutoCloseable {
         for (int i = 0; i < spec.layers().size(); i++) {
             dev.strata.spec.Layer layer = spec.layers().get(i);
             if (layer.containerfile().isEmpty()) {
-                pending.add(contents.get(i));
+                pending.add(layers.get(i));
                 continue;
             }
             if (!pending.isEmpty()) {
                 String stepTag = tag + "-s" + ++step;
-                String d = containerize(spec.name(), Jib.from(baseImage(current)), current, layers(pending, staging),
+                String d = containerize(shown, onPlatform(Jib.from(baseImage(current)), platform), current, pending,
                         Optional.of(target), stepTag, Optional.empty(), settings.workDir().resolve("unused.tar"), created, Map.of(), progress);
                 current = new Base(target, d, target.withTag(stepTag));
                 pending.clear();
             }
             String stepTag = tag + "-s" + ++step;
             ContainerfileStep.Pushed pushed = containerfiles.orElseThrow().build(spec, layer, current.pulled(), current.digest(),
-                    target, stepTag, created, staging, i == last);
+                    target, stepTag, platform, created, staging, readPackages && i == last);
             if (i == last) packages = pushed.packages();
             current = new Base(target, pushed.digest(), target.withTag(stepTag));
         }
         return new Chain(current, pending, packages);
     }
 
-    /** The spec's file layers, then the agent's when its groups run it: what every platform of an image carries. */
+    /** {@code image} built for {@code platform} ({@code os/arch}; jib has no variant), or as jib chooses when none is given. */
+    static JibContainerBuilder onPlatform(JibContainerBuilder image, Optional<String> platform) {
+        if (platform.isEmpty()) return image;
+        String[] p = platform.get().split("/");
+        return image.setPlatforms(java.util.Set.of(new com.google.cloud.tools.jib.api.buildplan.Platform(p[1], p[0])));
+    }
+
+    /**
+     * The spec's layers, one per spec layer (a containerfile layer's is empty and never used), then the
+     * agent's when its groups run it: what every platform of an image carries.
+     */
     List<LayerContent> contents(Image spec, Desired desired) throws IOException {
         List<LayerContent> out = new java.util.ArrayList<>(ImageLayout.of(spec, files::bytes));
         AgentLayer.forImage(desired.fleet(), spec.name()).ifPresent(a -> out.add(ImageLayout.agent(a)));

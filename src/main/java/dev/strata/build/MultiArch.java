@@ -12,7 +12,11 @@ import dev.strata.registry.ImageIndexPush;
 import dev.strata.registry.ImageLookup;
 import dev.strata.registry.RegistryFailure;
 import dev.strata.registry.Repository;
+import dev.strata.inputs.ContainerfileContext;
+import dev.strata.inputs.InputsHasher;
 import dev.strata.spec.Image;
+import dev.strata.source.SpecTree;
+import dev.strata.spec.Layer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +34,10 @@ import java.util.Set;
  * spec's layers on that platform's manifest of the base index and pushes it as
  * {@code inputs-<32 hex>-<os>-<arch>[-<variant>]}; then the OCI index over them is pushed with the tags a
  * single image gets. The file layers are staged once and are the same blobs in every platform's image.
- * jib-core's own multi-platform build writes Docker manifest lists only, and cannot take a per-platform
- * step between its platforms, so each platform is its own jib build.
+ * A containerfile layer is built per platform with buildah, on that platform's base or previous step
+ * (as {@code inputs-…-<os>-<arch>-s<N>}), where this host can run the platform's programs or the
+ * Containerfile runs none. jib-core's own multi-platform build writes Docker manifest lists only, and
+ * cannot take a per-platform step between its platforms, so each platform is its own jib build.
  */
 final class MultiArch {
     private final JibImageBuilder builder;
@@ -68,11 +74,10 @@ final class MultiArch {
             throw new BuildFailure("image " + name + " has platforms " + spec.platforms() + ": a multi-arch image is pushed"
                     + " as an image index, which needs a registry (set the Fleet's registry, or pass --registry)");
         }
-        if (spec.layers().stream().anyMatch(l -> l.containerfile().isPresent())) {
-            // buildah would build RUN steps for the build host's architecture; until each platform gets its own
-            // containerfile step (in the loop below), refuse rather than push a wrong image.
-            throw new BuildFailure("image " + name + " has platforms " + spec.platforms() + " and containerfile layers,"
-                    + " which are not built per platform yet; remove 'platforms' or the containerfile layers");
+        boolean steps = spec.layers().stream().anyMatch(l -> l.containerfile().isPresent());
+        if (steps) {
+            builder.requireBuildah(name, target);
+            requireBuilders();
         }
         List<PlatformBase> bases = platformBases(lookup, base, index);
         // One created time for every platform: the latest base's, or the commit's when that is later.
@@ -95,11 +100,25 @@ final class MultiArch {
         try {
             Files.createDirectories(settings.workDir());
             staging = Files.createTempDirectory(settings.workDir(), "build-" + name + "-");
-            List<FileEntriesLayer> layers = builder.layers(builder.contents(spec, desired), staging);
+            // Staged once: jib makes the same blob of the same entries, so every platform shares the file layers.
+            List<FileEntriesLayer> staged = builder.layers(builder.contents(spec, desired), staging);
+            List<FileEntriesLayer> specLayers = staged.subList(0, spec.layers().size());
+            List<FileEntriesLayer> agent = staged.subList(spec.layers().size(), staged.size());
             for (PlatformBase b : bases) {
-                // The seam for per-platform steps (a containerfile layer built for this platform) is here.
                 JibImageBuilder.Base from = new JibImageBuilder.Base(base.pulled(), b.image().digest(), base.name());
                 BuildProgress progress = builder.placeBase.place(name, base.pulled(), b.image(), target.get());
+                List<FileEntriesLayer> layers = new ArrayList<>(specLayers);
+                if (steps) {
+                    // Each platform's containerfile layers are built for it, on its own base and steps. One package
+                    // list is recorded per build: the first platform's (the same packages, as a rule, in every arch).
+                    JibImageBuilder.Chain chain = builder.chain(spec, specLayers, from, target.get(),
+                            platformTag(tag, b.platform()), Optional.of(b.platform()), created, staging, progress,
+                            digests.isEmpty());
+                    from = chain.base();
+                    layers = new ArrayList<>(chain.rest());
+                    chain.packages().ifPresent(p -> builder.keepPackages(in.digest(), p));
+                }
+                layers.addAll(agent);
                 JibContainerBuilder image = Jib.from(builder.baseImage(from)).setPlatforms(Set.of(b.jib()));
                 digests.put(b.platform(), builder.containerize(name + " (" + b.platform() + ")", image, from, layers, target,
                         platformTag(tag, b.platform()), Optional.empty(), builder.archive(name, in), created, labels, progress));
@@ -116,6 +135,46 @@ final class MultiArch {
         settings.log().accept(name + ": built " + reference + " (" + String.join(", ", digests.keySet()) + ")");
         return new Build(name, in.digest(), digest, reference, desired.revision(), base.digest(), baseVersion,
                 settings.clock().instant(), Optional.of(created), Optional.ofNullable(labels.get(Labels.VERSION)), digests);
+    }
+
+    /**
+     * Fails the image, before anything of it is pushed, when one of its containerfile layers runs programs
+     * and this host cannot run one of its platforms' programs. No platform is pushed alone: an index without
+     * a requested platform would leave that platform's machines with no image to move to.
+     */
+    private void requireBuilders() throws BuildFailure {
+        List<String> problems = new ArrayList<>();
+        for (Layer layer : spec.layers()) {
+            if (layer.containerfile().isEmpty()) continue;
+            Layer.Containerfile cf = layer.containerfile().get();
+            String file;
+            Optional<ContainerfileRuns.Instruction> runs;
+            try {
+                file = ContainerfileContext.containerfilePath(spec, cf);
+                if (!(builder.settings.tree().resolve(file) instanceof SpecTree.Resolved.File f)) {
+                    throw new IOException("Containerfile " + file + " is not a file");
+                }
+                runs = ContainerfileRuns.firstRunning(builder.settings.tree().read(f.path(), InputsHasher.MAX_SOURCE_BYTES));
+            } catch (IOException e) {
+                throw new BuildFailure("image " + name + ", layer " + layer.name() + ": cannot read its Containerfile from "
+                        + builder.settings.tree().describe() + ": " + e.getMessage());
+            }
+            if (runs.isEmpty()) continue; // copies only: buildah builds it for any platform without running anything
+            for (String p : spec.platforms()) {
+                Optional<String> why = builder.host.whyNot(p);
+                if (why.isPresent()) {
+                    problems.add("layer " + layer.name() + " runs programs (" + file + " line " + runs.get().line() + ": "
+                            + runs.get().keyword() + "), which for " + p + " needs a builder that runs " + p
+                            + " programs, and this host has none: " + why.get());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BuildFailure("image " + name + " cannot be built for all its platforms " + spec.platforms() + ": "
+                    + String.join("; ", problems) + ". To build it here, " + HostPlatforms.INSTALL_HINT + "; or remove the"
+                    + " platform from 'platforms'. Nothing of image " + name + " was pushed: an index without a requested"
+                    + " platform would leave that platform's machines without an image");
+        }
     }
 
     /** {@code inputs-<32 hex>-linux-arm64}: where one platform's image is pushed before the index names it. */

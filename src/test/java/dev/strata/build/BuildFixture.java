@@ -120,7 +120,16 @@ final class BuildFixture {
                 registryOverride.or(() -> fleet.fleet().registry()),
                 RegistrySettings.of(fleet.fleet(), List.of(), insecure), credentials, Retry.immediate(1), workDir,
                 Clock.fixed(commitTime.plusSeconds(3600), ZoneOffset.UTC), log::add);
-        return new JibImageBuilder(settings, in -> Optional.ofNullable(builds.get(in)), buildah);
+        return new JibImageBuilder(settings, in -> Optional.ofNullable(builds.get(in)), buildah, host);
+    }
+
+    /** Which platforms builders made after {@link #withBinfmt} run: this host's, by default. */
+    private HostPlatforms host = HostPlatforms.current();
+
+    /** Builders made after this read binfmt_misc from {@code folder}, as on a host where it looks like that. */
+    BuildFixture withBinfmt(Path folder) {
+        host = new HostPlatforms(System.getProperty("os.arch"), folder);
+        return this;
     }
 
     /** The buildah builders of this fixture use; none with {@link #withoutBuildah}. */

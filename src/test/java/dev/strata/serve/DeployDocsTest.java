@@ -48,6 +48,7 @@ class DeployDocsTest {
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
             }
+            f.awaitCounted(); // both probes counted
             // Prometheus sends its own Accept header and no query string.
             HttpResponse<String> metrics = f.send(HttpRequest.newBuilder(URI.create(authority + metricsPath))
                     .header("Accept", "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1").GET());

@@ -136,7 +136,20 @@ final class ServeFixture implements AutoCloseable {
     }
 
     HttpResponse<String> get(String relative) throws IOException, InterruptedException {
+        if (relative.equals("metrics")) awaitCounted();
         return send(HttpRequest.newBuilder(url(relative)).GET());
+    }
+
+    /**
+     * The server counts a request in /metrics after its answer went out, so a client can read an answer
+     * before it is counted: a scrape that asserts counts waits until no request is in flight.
+     */
+    void awaitCounted() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (server.inFlight() > 0) {
+            if (System.nanoTime() > deadline) throw new AssertionError("requests still in flight after 20 s");
+            Thread.sleep(5);
+        }
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -40,7 +40,14 @@ public final class Skopeo {
     /** Copies {@code repository:tag} to an OCI layout folder, as a user checking an image would. */
     public static java.nio.file.Path copyToOciDir(TestRegistry registry, String repositoryAndTag, java.nio.file.Path dir)
             throws IOException, InterruptedException {
+        return copyToOciDir(registry, repositoryAndTag, dir, null);
+    }
+
+    /** As above; from an index, its image for {@code arch} (as a machine of that architecture would pull), when given. */
+    public static java.nio.file.Path copyToOciDir(TestRegistry registry, String repositoryAndTag, java.nio.file.Path dir,
+                                                  String arch) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--src-tls-verify=false"));
+        if (arch != null) command.addAll(List.of("--override-arch", arch));
         registry.login().ifPresent(l -> command.addAll(List.of("--src-creds", l.user() + ":" + l.password())));
         command.add("docker://" + registry.reference(repositoryAndTag));
         command.add("oci:" + dir + ":image");
