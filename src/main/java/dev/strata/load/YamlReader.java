@@ -5,6 +5,7 @@ import dev.strata.diag.Check;
 import dev.strata.diag.Diagnostics;
 import dev.strata.diag.Location;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.LoadSettingsBuilder;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.ReaderException;
@@ -79,6 +80,11 @@ public final class YamlReader {
      */
     private boolean readAll(String file, String text, Diagnostics diags, List<EventConverter.Document> out) {
         LoadSettings settings = settings(file, diags != null);
+        if (diags == null) {
+            // Without marks, the reader takes the whole text in one window: with its default window of
+            // 1,024 characters it copies the code points read so far into a new array at every refill.
+            settings = settingsBuilder(file, false).setBufferSize(Math.max(1024, text.length() + 1)).build();
+        }
         try {
             return new EventConverter(file, limits, diags).readAll(new ParserImpl(settings, new StreamReader(settings, text)), out);
         } catch (MarkedYamlEngineException e) {
@@ -114,6 +120,10 @@ public final class YamlReader {
     }
 
     private LoadSettings settings(String file, boolean marks) {
+        return settingsBuilder(file, marks).build();
+    }
+
+    private LoadSettingsBuilder settingsBuilder(String file, boolean marks) {
         return LoadSettings.builder()
                 .setLabel(file)
                 .setSchema(CoreScalars.SCHEMA)
@@ -121,8 +131,7 @@ public final class YamlReader {
                 .setAllowNonScalarKeys(true)
                 .setMaxAliasesForCollections(limits.maxAliases())
                 .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes()))
-                .setUseMarks(marks)
-                .build();
+                .setUseMarks(marks);
     }
 
     /** The line and column of the code point at {@code offset}, counting line breaks as YAML does. */
