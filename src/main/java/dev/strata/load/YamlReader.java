@@ -81,9 +81,10 @@ public final class YamlReader {
     private boolean readAll(String file, String text, Diagnostics diags, List<EventConverter.Document> out) {
         LoadSettings settings = settings(file, diags != null);
         if (diags == null) {
-            // Without marks, the reader takes the whole text in one window: with its default window of
-            // 1,024 characters it copies the code points read so far into a new array at every refill.
-            settings = settingsBuilder(file, false).setBufferSize(Math.max(1024, text.length() + 1)).build();
+            // Without marks, the reader takes the whole text in one window (up to a million characters,
+            // 6 MB of buffers): with its default window of 1,024 characters it copies the code points
+            // read so far into a new array at every refill.
+            settings = settingsBuilder(file, false).setBufferSize(Math.max(1024, Math.min(text.length() + 1, 1 << 20))).build();
         }
         try {
             return new EventConverter(file, limits, diags).readAll(new ParserImpl(settings, new StreamReader(settings, text)), out);
