@@ -82,8 +82,8 @@ public final class YamlReader {
         LoadSettings settings = settings(file, diags != null);
         if (diags == null) {
             // Without marks, the reader takes the whole text in one window (up to a million characters,
-            // 6 MB of buffers): with its default window of 1,024 characters it copies the code points
-            // read so far into a new array at every refill.
+            // 6 MB of buffers): with its default buffer of 1,024 characters it allocates a new window of
+            // code points (the unread rest copied over) at every refill.
             settings = settingsBuilder(file, false).setBufferSize(Math.max(1024, Math.min(text.length() + 1, 1 << 20))).build();
         }
         try {
