@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,14 +36,8 @@ class BuildCommandTest {
                 .push(REGISTRY.registry(), "fedora/fedora-coreos:stable");
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run strata(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+    private CliRun strata(String... args) {
+        return CliRun.of(args);
     }
 
     private Path repo(String registryPath, String... extraImages) throws Exception {
@@ -105,16 +97,16 @@ class BuildCommandTest {
     void buildsEveryImageThenNothingAndRecognisesPushedImagesWithoutState() throws Exception {
         Path repo = repo("fleet");
         Path state = tmp.resolve("state/state.db");
-        Run first = strata(args(repo, state, "build"));
+        CliRun first = strata(args(repo, state, "build"));
         assertThat(first.exit()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("+ dc: " + REGISTRY.registry().reference("fleet/dc@sha256:"))
                 .contains("+ dc-child: ").contains("IMAGE").contains("Build: 2 built, 0 failed.");
-        Run again = strata(args(repo, state, "build"));
+        CliRun again = strata(args(repo, state, "build"));
         assertThat(again.out()).contains("= dc: up to date").contains("= dc-child: up to date").contains("Build: 0 built");
 
         String pushed = Skopeo.digest(REGISTRY.registry(), "fleet/dc-child:" + inputsTag(first.out(), "dc-child"));
         Files.delete(state);
-        Run withoutState = strata(args(repo, state, "build"));
+        CliRun withoutState = strata(args(repo, state, "build"));
         assertThat(withoutState.exit()).isZero();
         assertThat(withoutState.err()).contains("dc: already pushed").contains("dc-child: already pushed");
         assertThat(Skopeo.digest(REGISTRY.registry(), "fleet/dc-child:" + inputsTag(first.out(), "dc-child"))).isEqualTo(pushed);
@@ -142,16 +134,16 @@ class BuildCommandTest {
         Path state = tmp.resolve("state/state.db");
         Path plan = tmp.resolve("plan.json");
         String other = REGISTRY.registry().reference("applied");
-        Run planned = strata(args(repo, state, "plan", "--out", plan.toString()));
+        CliRun planned = strata(args(repo, state, "plan", "--out", plan.toString()));
         assertThat(planned.exit()).as(planned.out() + planned.err()).isZero();
-        Run applied = strata(args(repo, state, "apply", plan.toString(), "--registry", other));
+        CliRun applied = strata(args(repo, state, "apply", plan.toString(), "--registry", other));
         assertThat(applied.exit()).as(applied.out() + applied.err()).isZero();
         assertThat(applied.out()).contains("applied + dc:").contains("applied + dc-child:").contains("2 applied, 0 failed");
         assertThat(Skopeo.labels(REGISTRY.registry(), "applied/dc-child:" + recordedTag("applied", "dc-child", applied)))
                 .containsEntry("dev.strata.image", "dc-child");
     }
 
-    private String recordedTag(String prefix, String image, Run run) throws Exception {
+    private String recordedTag(String prefix, String image, CliRun run) throws Exception {
         // No digest is printed by apply; find the tag through the plan's inputs digest in the state.
         try (var store = dev.strata.state.SqliteStateStore.open(tmp.resolve("state/state.db"))) {
             var build = store.builds().values().stream().filter(b -> b.image().equals(image)).findFirst().orElseThrow();
@@ -172,7 +164,7 @@ class BuildCommandTest {
                   layers: [{name: l, files: [{path: /etc/x, content: "x"}]}]
                 """.formatted(missing));
         Path state = tmp.resolve("state/state.db");
-        Run run = strata(args(repo, state, "build"));
+        CliRun run = strata(args(repo, state, "build"));
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).contains("! broken: build failed:").contains("nowhere/base")
                 .contains(REGISTRY.registry().host()).contains("+ dc: ").contains("+ dc-child: ")

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -51,24 +49,14 @@ class BuildScenariosTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private static Run strata(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun strata(String... args) {
+        return CliRun.of(args);
     }
 
     /** {@code strata ARGS} in a JVM of its own on the test class path, with {@code -D} properties; waited for. */
-    private static Run child(List<String> properties, String... args) throws IOException, InterruptedException {
+    private static CliRun child(List<String> properties, String... args) throws IOException, InterruptedException {
         StrataChild.Result r = StrataChild.run(Duration.ofSeconds(120), properties, args);
-        return new Run(r.exitCode(), r.out(), r.err());
+        return new CliRun(r.exitCode(), r.out(), r.err());
     }
 
     /**
@@ -142,7 +130,7 @@ class BuildScenariosTest {
 
     /** The images of the BUILD actions of {@code strata plan --format json}, with their causes. */
     private static Map<String, String> plannedBuilds(Path repo, Path state) throws Exception {
-        Run plan = strata(args(repo, state, "plan", "--format", "json"));
+        CliRun plan = strata(args(repo, state, "plan", "--format", "json"));
         assertThat(plan.exit()).as("%s", plan).isZero();
         Map<String, String> out = new TreeMap<>();
         for (JsonNode a : new ObjectMapper().readTree(plan.out()).get("actions")) {
@@ -156,7 +144,7 @@ class BuildScenariosTest {
         pushBases("moved");
         Path repo = repo("moved");
         Path state = tmp.resolve("state/state.db");
-        Run first = strata(args(repo, state, "build"));
+        CliRun first = strata(args(repo, state, "build"));
         assertThat(first.exit()).as("%s", first).isZero();
         assertThat(first.out()).contains("Build: 3 built, 0 failed.");
         Map<String, Build> before = recorded(state);
@@ -166,7 +154,7 @@ class BuildScenariosTest {
         String moved = NEW_BASE.push(REGISTRY.registry(), "fedora/moved-a:stable");
 
         assertThat(plannedBuilds(repo, state)).containsOnlyKeys("a1", "a2").containsEntry("a1", "base-moved");
-        Run again = strata(args(repo, state, "build"));
+        CliRun again = strata(args(repo, state, "build"));
         assertThat(again.exit()).as("%s", again).isZero();
         assertThat(again.out()).contains("+ a1: ").contains("+ a2: ").contains("= b1: up to date")
                 .doesNotContain("+ b1: ").contains("Build: 2 built, 0 failed.");
@@ -219,7 +207,7 @@ class BuildScenariosTest {
         }
         String dead = "127.0.0.1:" + port;
 
-        Run run = strata(args(repo, state, "build", "--registry", dead + "/fleet", "--insecure-registry", dead));
+        CliRun run = strata(args(repo, state, "build", "--registry", dead + "/fleet", "--insecure-registry", dead));
 
         assertThat(run.exit()).as("%s", run).isEqualTo(ExitCodes.FAILURE);
         List<String> failures = run.out().lines().filter(l -> l.startsWith("! ")).toList();
@@ -239,7 +227,7 @@ class BuildScenariosTest {
         Path state = tmp.resolve("state/state.db");
         String[] build = args(repo, state, "build", "a1");
 
-        Run crashed = child(List.of("-D" + CrashTestHook.AFTER_PUSH + "=1"), build);
+        CliRun crashed = child(List.of("-D" + CrashTestHook.AFTER_PUSH + "=1"), build);
 
         assertThat(crashed.exit()).as("%s", crashed).isEqualTo(137);
         assertThat(crashed.out()).as("%s", crashed).contains("… a1: building").doesNotContain("+ a1: ").doesNotContain("Build:");
@@ -248,7 +236,7 @@ class BuildScenariosTest {
                 .get("dev.strata.inputs").substring(7, 39);
         String pushed = Skopeo.digest(REGISTRY.registry(), "crash/a1:" + tag);
 
-        Run again = strata(args(repo, state, "build"));
+        CliRun again = strata(args(repo, state, "build"));
 
         assertThat(again.exit()).as("%s", again).isZero();
         assertThat(again.err()).contains("note: cleared a stale run lock")
@@ -268,20 +256,20 @@ class BuildScenariosTest {
         Path state = tmp.resolve("state/state.db");
         Path plan = tmp.resolve("plan.json");
         assertThat(strata(args(repo, state, "plan", "--out", plan.toString())).exit()).isZero();
-        Run first = strata(args(repo, state, "apply", plan.toString()));
+        CliRun first = strata(args(repo, state, "apply", plan.toString()));
         assertThat(first.exit()).as("%s", first).isZero();
         assertThat(first.out()).contains("Apply: 3 applied, 0 failed.");
         assertThat(first.err()).contains("a1: built ").contains("a2: built ").contains("b1: built ");
         Map<String, Build> built = recorded(state);
 
         assertThat(strata(args(repo, state, "plan", "--out", plan.toString())).exit()).isZero();
-        Run again = strata(args(repo, state, "apply", plan.toString()));
+        CliRun again = strata(args(repo, state, "apply", plan.toString()));
         assertThat(again.out()).as("%s", again).contains("Apply: 0 applied, 0 failed.");
         assertThat(again.err()).doesNotContain(": built ");
 
         Files.delete(state);
         assertThat(strata(args(repo, state, "plan", "--out", plan.toString())).exit()).isZero();
-        Run withoutState = strata(args(repo, state, "apply", plan.toString()));
+        CliRun withoutState = strata(args(repo, state, "apply", plan.toString()));
         assertThat(withoutState.exit()).as("%s", withoutState).isZero();
         for (String image : List.of("a1", "a2", "b1")) {
             String tag = "inputs-" + built.get(image).inputsDigest().substring(7, 39);

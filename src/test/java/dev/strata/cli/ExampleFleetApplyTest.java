@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -56,18 +54,8 @@ class ExampleFleetApplyTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private static Run strata(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun strata(List<String> args) {
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test
@@ -85,11 +73,11 @@ class ExampleFleetApplyTest {
                     "--mirror", "quay.io/fedora=" + proxy.reference("mirror/fedora"));
             List<String> common = with(run, List.of("--now", NOW));
 
-            Run planned = strata(with(List.of("plan", "--out", plan.toString()), common));
+            CliRun planned = strata(with(List.of("plan", "--out", plan.toString()), common));
             assertThat(planned.exit()).as(planned.toString()).isZero();
             assertThat(planned.out()).contains("+ build dc-bonded (new image)", "+ build edge (new image)",
                     "+ build edge-wifi (new image)", "+ build dc-kmod (new image)");
-            Run applied = strata(with(List.of("apply", plan.toString()), common));
+            CliRun applied = strata(with(List.of("apply", plan.toString()), common));
             assertThat(applied.exit()).as(applied.toString()).isZero();
             assertThat(applied.out()).contains("applied + dc-bonded: ", "applied + edge: ", "applied + edge-wifi: ",
                     "applied + dc-kmod: ", "4 applied, 0 failed");
@@ -108,13 +96,13 @@ class ExampleFleetApplyTest {
 
             // Again: nothing to build, nothing written to the registry.
             proxy.reset();
-            Run replanned = strata(with(List.of("plan", "--detailed-exitcode", "--out", plan.toString()), common));
+            CliRun replanned = strata(with(List.of("plan", "--detailed-exitcode", "--out", plan.toString()), common));
             assertThat(replanned.exit()).as(replanned.toString()).isZero();
             assertThat(replanned.out()).doesNotContain("+ build");
-            Run reapplied = strata(with(List.of("apply", plan.toString()), common));
+            CliRun reapplied = strata(with(List.of("apply", plan.toString()), common));
             assertThat(reapplied.exit()).as(reapplied.toString()).isZero();
             assertThat(reapplied.out()).contains("Apply: 0 applied, 0 failed.");
-            Run rebuilt = strata(with(List.of("build"), run));
+            CliRun rebuilt = strata(with(List.of("build"), run));
             assertThat(rebuilt.out()).contains("= dc-bonded: up to date", "= edge: up to date", "= edge-wifi: up to date",
                     "= dc-kmod: up to date", "Build: 0 built");
             assertThat(proxy.exchanges()).noneMatch(e -> Set.of("POST", "PUT", "PATCH", "DELETE").contains(e.method()));

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,17 +40,8 @@ class PackageDeltaTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private static Run strata(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun strata(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -98,7 +87,7 @@ class PackageDeltaTest {
         commit(repo, "tools with greet 1.0", 0);
         String[] opts = {"--repo", repo.toString(), "--state", state.toString(), "--insecure-registry", r.host()};
 
-        Run first = strata(plus(new String[]{"build"}, opts));
+        CliRun first = strata(plus(new String[]{"build"}, opts));
         assertThat(first.exit()).as("%s", first).isZero();
         Build v1 = latest(state, "tools");
         try (StateStore s = SqliteStateStore.open(state)) {
@@ -111,7 +100,7 @@ class PackageDeltaTest {
         deb(repo.resolve("images/tools/debs"), "greet", "2.0-1");
         deb(repo.resolve("images/tools/debs"), "hello", "1.0-1");
         commit(repo, "tools: greet 2.0, and hello", 1);
-        Run second = strata(plus(new String[]{"build"}, opts));
+        CliRun second = strata(plus(new String[]{"build"}, opts));
         assertThat(second.exit()).as("%s", second).isZero();
         Build v2 = latest(state, "tools");
         assertThat(v2.imageDigest()).isNotEqualTo(v1.imageDigest());
@@ -121,7 +110,7 @@ class PackageDeltaTest {
                 "Package: hello");
         assertThat(files.get("usr/share/hello/version").text()).isEqualTo("1.0-1\n");
 
-        Run status = strata(plus(new String[]{"status"}, opts));
+        CliRun status = strata(plus(new String[]{"status"}, opts));
         assertThat(status.exit()).as("%s", status).isZero();
         assertThat(status.out()).contains("    packages: 1 added, 0 removed, 1 changed version ("
                         + v1.imageDigest().substring(0, 19) + " -> " + v2.imageDigest().substring(0, 19) + ")\n"
@@ -136,7 +125,7 @@ class PackageDeltaTest {
         assertThat(statusJson.path("images").get(0).has("packages")).as("plain").isFalse();
 
         String[] preview = plus(new String[]{"plan", "--base", "HEAD~1", "--head", "HEAD"}, opts);
-        Run md = strata(plus(preview, "--format", "markdown"));
+        CliRun md = strata(plus(preview, "--format", "markdown"));
         assertThat(md.exit()).as("%s", md).isZero();
         assertThat(md.out()).contains("<summary>= tools (no changes)</summary>",
                 "**Packages** of the last build: 1 added, 0 removed, 1 changed version (",

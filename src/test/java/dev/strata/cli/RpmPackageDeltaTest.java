@@ -18,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,17 +43,8 @@ class RpmPackageDeltaTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private static Run strata(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun strata(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -90,7 +79,7 @@ class RpmPackageDeltaTest {
         commit(repo, "tools on 43.1", 0);
         String[] opts = {"--repo", repo.toString(), "--state", state.toString(), "--insecure-registry", r.host()};
 
-        Run first = strata(plus(new String[]{"build"}, opts));
+        CliRun first = strata(plus(new String[]{"build"}, opts));
         assertThat(first.exit()).as("%s", first).isZero();
         assertThat(first.err()).as("%s", first).contains("tools: 1 packages (rpm)").doesNotContain("no package list recorded");
         Build v1 = latest(state);
@@ -101,7 +90,7 @@ class RpmPackageDeltaTest {
 
         stream(repo, r, base2);
         commit(repo, "fcos 43.2: greet 2.0, and hello", 1);
-        Run second = strata(plus(new String[]{"build"}, opts));
+        CliRun second = strata(plus(new String[]{"build"}, opts));
         assertThat(second.exit()).as("%s", second).isZero();
         assertThat(second.err()).as("%s", second).contains("tools: 2 packages (rpm)");
         Build v2 = latest(state);
@@ -115,13 +104,13 @@ class RpmPackageDeltaTest {
         assertThat(files.get("etc/greet-version").text()).isEqualTo("2.0-1\n");
         assertThat(files.get("usr/share/hello/version").text()).isEqualTo("1:1.0-1\n");
 
-        Run status = strata(plus(new String[]{"status"}, opts));
+        CliRun status = strata(plus(new String[]{"status"}, opts));
         assertThat(status.exit()).as("%s", status).isZero();
         assertThat(status.out()).contains("    packages: 1 added, 0 removed, 1 changed version ("
                 + v1.imageDigest().substring(0, 19) + " -> " + v2.imageDigest().substring(0, 19) + ")\n"
                 + "      + hello.noarch 1:1.0-1\n"
                 + "      ~ greet.noarch 1.0-1 -> 2.0-1\n");
-        Run json = strata(plus(new String[]{"status", "--format", "json"}, opts));
+        CliRun json = strata(plus(new String[]{"status", "--format", "json"}, opts));
         assertThat(json.exit()).as("%s", json).isZero();
         JsonNode packages = JSON.readTree(json.out()).path("images").get(0).path("packages");
         assertThat(packages.path("previousDigest").asText()).isEqualTo(v1.imageDigest());
